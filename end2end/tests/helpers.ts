@@ -1,0 +1,22 @@
+import { expect, type Page } from "@playwright/test";
+
+export const ADMIN = { email: "claire.martin@paddock.test", password: "PaddockAdmin2026!", name: "Claire Martin" };
+export const CUSTOMER = { email: "julie.petit@paddock.test", password: "PaddockClient2026!", name: "Julie Petit" };
+
+/** Opens a page and waits until the wasm has hydrated it: a broken wasm build fails here. */
+export async function gotoHydrated(page: Page, path: string) {
+  const response = await page.goto(path);
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  return response;
+}
+
+export async function login(page: Page, account: { email: string; password: string }) {
+  await gotoHydrated(page, "/connexion");
+  await page.getByLabel("Adresse e-mail").fill(account.email);
+  await page.getByLabel("Mot de passe", { exact: true }).fill(account.password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}
+
+export function mainNav(page: Page) {
+  return page.getByRole("navigation", { name: "Navigation principale" });
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs every Paddock test: formatting, lints (server and browser builds), unit and
+# integration tests against PostgreSQL, the release build, and Playwright in Chromium
+# against the release server. Installs whatever is missing first.
+#
+# Needs a PostgreSQL server; DATABASE_URL defaults to the local one with trust auth.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+# Build caches live outside the clone so that a second run, or a fresh clone, is quick.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paddock/target}"
+export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+E2E_PORT="${PADDOCK_E2E_PORT:-3100}"
+log_dir="$(mktemp -d)"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "tools"
+"$root/scripts/install-tools.sh"
+
+step "PostgreSQL"
+if ! pg_isready -q -d "$DATABASE_URL" 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -d "$DATABASE_URL" && break; sleep 1; done
+fi
+pg_isready -d "$DATABASE_URL"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (server)"
+cargo clippy --features ssr --all-targets -- -D warnings
+step "clippy (browser)"
+cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests"
+cargo test --features ssr 2>&1 | tee "$log_dir/cargo-test.log"
+
+step "release build (cargo leptos)"
+cargo leptos build --release
+
+step "end-to-end tests (Playwright, Chromium, release build)"
+e2e_db="paddock_e2e"
+admin_url="${DATABASE_URL%/*}/postgres"
+psql -q -d "$admin_url" -c "drop database if exists $e2e_db with (force)" -c "create database $e2e_db"
+server_log="$log_dir/server.log"
+DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
+LEPTOS_SITE_ROOT="$root/target/site" \
+LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" \
+LEPTOS_ENV=PROD \
+PADDOCK_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" \
+PADDOCK_SEED_DEMO_DATA=true \
+PADDOCK_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE=1000 \
+PADDOCK_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_15_MINUTES=1000 \
+  "$CARGO_TARGET_DIR/release/paddock" >"$server_log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$E2E_PORT/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$server_log"; exit 1; }
+  sleep 1
+done
+set +e
+(cd end2end && PADDOCK_E2E_URL="http://127.0.0.1:$E2E_PORT" npx playwright test) 2>&1 | tee "$log_dir/playwright.log"
+e2e_status=${PIPESTATUS[0]}
+set -e
+if [ "$e2e_status" -ne 0 ]; then
+  echo "--- server log (last 80 lines) ---"; tail -n 80 "$server_log"
+  exit "$e2e_status"
+fi
+
+cargo_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$log_dir/cargo-test.log" | awk '{s += $4} END {print s + 0}')
+e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$log_dir/playwright.log" | awk '{s += $1} END {print s + 0}')
+printf '\nsummary: %d passed, 0 failed\n' "$((cargo_passed + e2e_passed))"

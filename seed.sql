@@ -1,0 +1,24 @@
+-- Paddock demo data. Idempotent: every insert skips rows that already exist, so running
+-- it twice changes nothing. Loaded at start when PADDOCK_SEED_DEMO_DATA=true and the
+-- database holds no account yet.
+--
+-- Demo passwords (hashes are argon2id, m=19456 KiB, t=2, p=1):
+--   admins     PaddockAdmin2026!
+--   customers  PaddockClient2026!
+
+insert into users (id, email, display_name, password_hash, role, created_at) values
+    ('00000000-0000-4000-8000-000000000001', 'claire.martin@paddock.test', 'Claire Martin',
+     '$argon2id$v=19$m=19456,t=2,p=1$orNmgN1U16mvpDFtUle7Cw$6+Pt9ixL6IJBisFIEaaJuCgwyKxsQElBc6phrRl1dyU', 'admin', now() - interval '400 days'),
+    ('00000000-0000-4000-8000-000000000002', 'lucas.bernard@paddock.test', 'Lucas Bernard',
+     '$argon2id$v=19$m=19456,t=2,p=1$G5nQ0xQgETMYyTba813Zjg$KwsgmV5rSBzmKXXIkKMTaUmrI2iaO1BjirlEWpPRg1U', 'admin', now() - interval '380 days'),
+    ('00000000-0000-4000-8000-000000000101', 'julie.petit@paddock.test', 'Julie Petit',
+     '$argon2id$v=19$m=19456,t=2,p=1$GTXJycqcubNHTM5i5CcYZA$FCwfPA7zYGeEwzcHQnjSJ5b6PBa1beAiFbMGyBA5ve0', 'customer', now() - interval '200 days'),
+    ('00000000-0000-4000-8000-000000000102', 'thomas.durand@paddock.test', 'Thomas Durand',
+     '$argon2id$v=19$m=19456,t=2,p=1$7cBfxcfhNMbeONRmuzdOiQ$TWafUsigKm/2xJZoR8t3rYdPbThTdDf0NGWfdT3y7wA', 'customer', now() - interval '150 days'),
+    ('00000000-0000-4000-8000-000000000103', 'emma.leroy@paddock.test', 'Emma Leroy',
+     '$argon2id$v=19$m=19456,t=2,p=1$lzJJ/MwMrjkvlm1V6SMUYw$vn3jpkV8k2b91kW6nIA+8yWi/xCy/BOpmeFCnpjvgQQ', 'customer', now() - interval '90 days'),
+    ('00000000-0000-4000-8000-000000000104', 'hugo.moreau@paddock.test', 'Hugo Moreau',
+     '$argon2id$v=19$m=19456,t=2,p=1$VXoL7zvovzIBYK3VMN5c3A$2bMaAIfCJLms7U0dGmapbM4OqtviWFh7T7Tf+ZozUaE', 'customer', now() - interval '40 days'),
+    ('00000000-0000-4000-8000-000000000105', 'lea.fournier@paddock.test', 'Léa Fournier',
+     '$argon2id$v=19$m=19456,t=2,p=1$cO9vATp/FYNEYuC4I2POsA$UmlltMVzxgoIgy80/lFp0JpT366MUuhnjAkuaVVJAWI', 'customer', now() - interval '10 days')
+on conflict do nothing;

@@ -1,0 +1,228 @@
+//! The HTML shell, the application root, its layout and shared page helpers.
+
+use crate::{
+    account::AccountPage,
+    admin::AdminPage,
+    auth::{
+        api::{fetch_current_user, Login, Logout, Register},
+        components::{LoginPage, RegisterPage},
+        CurrentUser, Role,
+    },
+    catalog::HomePage,
+    error::AppError,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    hooks::use_location,
+    path,
+};
+
+/// Public base URL of the site (no trailing slash), for canonical links.
+#[derive(Clone, Debug)]
+pub struct SiteUrl(pub String);
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#14161a"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Who is logged in, and the actions that change it. Provided once by [`App`].
+#[derive(Clone, Copy)]
+pub struct AuthContext {
+    pub login: ServerAction<Login>,
+    pub register: ServerAction<Register>,
+    pub logout: ServerAction<Logout>,
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+}
+
+pub fn use_auth() -> AuthContext {
+    expect_context::<AuthContext>()
+}
+
+impl AuthContext {
+    fn new() -> Self {
+        let login = ServerAction::<Login>::new();
+        let register = ServerAction::<Register>::new();
+        let logout = ServerAction::<Logout>::new();
+        // Reload the user whenever one of the actions completes.
+        let user = Resource::new(
+            move || {
+                (
+                    login.version().get(),
+                    register.version().get(),
+                    logout.version().get(),
+                )
+            },
+            |_| fetch_current_user(),
+        );
+        Self {
+            login,
+            register,
+            logout,
+            user,
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(AuthContext::new());
+    view! {
+        <Stylesheet id="leptos" href="/pkg/paddock.css"/>
+        <Title formatter=|title: String| format!("{title} · Paddock")/>
+        <Router>
+            <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+            <SiteHeader/>
+            <main id="contenu" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("/connexion") view=LoginPage/>
+                    <Route path=path!("/inscription") view=RegisterPage/>
+                    <Route path=path!("/espace") view=AccountPage/>
+                    <Route path=path!("/admin") view=AdminPage/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}
+
+/// Title, description, canonical link and social preview tags of a page.
+#[component]
+pub fn Seo(
+    title: &'static str,
+    description: &'static str,
+    path: &'static str,
+    #[prop(optional)] noindex: bool,
+) -> impl IntoView {
+    let base = use_context::<SiteUrl>().map(|s| s.0).unwrap_or_default();
+    let url = format!("{base}{path}");
+    view! {
+        <Title text=title/>
+        <Meta name="description" content=description/>
+        <Link rel="canonical" href=url.clone()/>
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:site_name" content="Paddock"/>
+        <Meta property="og:title" content=format!("{title} · Paddock")/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:url" content=url/>
+        <Meta property="og:locale" content="fr_FR"/>
+        {noindex.then(|| view! { <Meta name="robots" content="noindex, nofollow"/> })}
+    }
+}
+
+#[component]
+fn SiteHeader() -> impl IntoView {
+    let auth = use_auth();
+    let (menu_open, set_menu_open) = signal(false);
+    // Close the menu after each navigation on small screens.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        set_menu_open.set(false);
+    });
+    let user = move || auth.user.get().and_then(|r| r.ok()).flatten();
+
+    view! {
+        <header class="site-header">
+            <div class="header-inner">
+                <a href="/" class="brand" aria-label="Paddock, accueil">
+                    <span class="brand-mark" aria-hidden="true">"P"</span>
+                    <span class="brand-name">"Paddock"</span>
+                </a>
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    aria-controls="main-nav"
+                    aria-expanded=move || if menu_open.get() { "true" } else { "false" }
+                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
+                >
+                    "Menu"
+                </button>
+                <nav
+                    id="main-nav"
+                    class="main-nav"
+                    class:open=move || menu_open.get()
+                    aria-label="Navigation principale"
+                >
+                    <ul>
+                        <li><A href="/" exact=true>"Accueil"</A></li>
+                        <Transition fallback=|| ()>
+                            {move || match user() {
+                                None => view! {
+                                    <li><A href="/connexion">"Connexion"</A></li>
+                                    <li><A href="/inscription" attr:class="nav-cta">"Inscription"</A></li>
+                                }.into_any(),
+                                Some(user) => view! {
+                                    <li><A href="/espace">"Mon espace"</A></li>
+                                    {(user.role == Role::Admin).then(|| view! {
+                                        <li><A href="/admin">"Administration"</A></li>
+                                    })}
+                                    <li class="nav-user">
+                                        <span class="nav-user-name">{user.display_name.clone()}</span>
+                                        <ActionForm action=auth.logout attr:class="logout-form">
+                                            <button type="submit" class="button button-ghost">"Se déconnecter"</button>
+                                        </ActionForm>
+                                    </li>
+                                }.into_any(),
+                            }}
+                        </Transition>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="footer-inner">
+                <p>"© 2026 Paddock — le réseau de concessions du groupe moto."</p>
+                <p class="footer-note">"Service client du lundi au samedi, 9 h – 19 h."</p>
+            </div>
+        </footer>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Seo
+            title="Page introuvable"
+            description="Cette page n’existe pas ou plus sur Paddock."
+            path="/404"
+            noindex=true
+        />
+        <div class="page page-narrow">
+            <section class="card error-card">
+                <h1>"Page introuvable"</h1>
+                <p>"La page demandée n’existe pas ou a été déplacée."</p>
+                <p><a class="button" href="/">"Retour à l’accueil"</a></p>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,98 @@
+//! Account server functions, callable from the browser and from plain HTML forms.
+
+use super::CurrentUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The logged-in user, or `None` for an anonymous visitor.
+#[server(endpoint = "session/me")]
+pub async fn fetch_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::server::context::{app_state, respond, session};
+    respond(
+        async {
+            let state = app_state()?;
+            super::server::session_user(&session().await?, &state.pool).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "session/register")]
+pub async fn register(
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    use super::{server, NewAccount, Role};
+    use crate::server::context::{app_state, client_ip, respond, session};
+    respond(
+        async {
+            let state = app_state()?;
+            // Account creation shares the per-address budget of login attempts.
+            state.login_limiter.check_ip(client_ip().await?)?;
+            let account = NewAccount::parse(&email, &display_name, &password)?;
+            let user = server::create_account(&state.pool, account, Role::Customer).await?;
+            server::start_session(&session().await?, user.id).await?;
+            tracing::info!(user_id = %user.id, "customer registered");
+            metrics::counter!("paddock_registrations_total").increment(1);
+            leptos_axum::redirect(Role::Customer.home_path());
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "session/login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use super::{safe_next_path, server, MAX_PASSWORD_CHARS};
+    use crate::error::ErrorCode;
+    use crate::server::context::{app_state, client_ip, respond, session};
+    respond(
+        async {
+            let state = app_state()?;
+            state.login_limiter.check_ip(client_ip().await?)?;
+            let email = email.trim().to_lowercase();
+            state.login_limiter.check_account(&email)?;
+
+            let refused = || {
+                metrics::counter!("paddock_login_failures_total").increment(1);
+                AppError::new(
+                    ErrorCode::InvalidCredentials,
+                    "Adresse e-mail ou mot de passe incorrect.",
+                )
+            };
+            if password.chars().count() > MAX_PASSWORD_CHARS {
+                return Err(refused());
+            }
+            let (user, hash) = match server::find_credentials(&state.pool, &email).await? {
+                Some((user, hash)) => (Some(user), Some(hash)),
+                None => (None, None),
+            };
+            let verified = server::verify_password(hash, password).await?;
+            let user = match user {
+                Some(user) if verified => user,
+                _ => return Err(refused()),
+            };
+
+            server::start_session(&session().await?, user.id).await?;
+            server::record_login(&state.pool, user.id).await?;
+            tracing::info!(user_id = %user.id, role = user.role.as_str(), "login");
+            leptos_axum::redirect(safe_next_path(next.as_deref()).unwrap_or(user.role.home_path()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "session/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::context::{respond, session};
+    respond(
+        async {
+            super::server::end_session(&session().await?).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,343 @@
+//! Accounts: registration, login, logout, roles, and who may open which page.
+
+pub mod api;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::error::{AppError, ErrorCode};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Bounds the work argon2 does for one request.
+pub const MAX_PASSWORD_CHARS: usize = 128;
+pub const MIN_DISPLAY_NAME_CHARS: usize = 2;
+pub const MAX_DISPLAY_NAME_CHARS: usize = 60;
+const MAX_EMAIL_CHARS: usize = 254;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Customer,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "customer" => Some(Role::Customer),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Customer => "Client",
+            Role::Admin => "Conseiller (administrateur)",
+        }
+    }
+
+    /// Where a user lands after logging in.
+    pub fn home_path(self) -> &'static str {
+        match self {
+            Role::Customer => "/espace",
+            Role::Admin => "/admin",
+        }
+    }
+}
+
+/// The logged-in user as pages and server functions see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// Which audience a page is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Public,
+    Members,
+    Admins,
+}
+
+impl Area {
+    pub fn of_path(path: &str) -> Area {
+        let under = |prefix: &str| {
+            path == prefix
+                || path
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        if under("/admin") {
+            Area::Admins
+        } else if under("/espace") {
+            Area::Members
+        } else {
+            Area::Public
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Granted,
+    /// Anonymous visitor of a member page: send them to the login page.
+    LoginRequired,
+    /// Logged in, but not allowed: 403.
+    Denied,
+}
+
+pub fn access(area: Area, role: Option<Role>) -> Access {
+    match (area, role) {
+        (Area::Public, _) => Access::Granted,
+        (_, None) => Access::LoginRequired,
+        (Area::Members, Some(_)) => Access::Granted,
+        (Area::Admins, Some(Role::Admin)) => Access::Granted,
+        (Area::Admins, Some(Role::Customer)) => Access::Denied,
+    }
+}
+
+/// The page to open after login: only a path of this site, never another origin.
+pub fn safe_next_path(next: Option<&str>) -> Option<&str> {
+    let next = next?.trim();
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n', '\t'])
+        && !next.starts_with("/api/");
+    local.then_some(next)
+}
+
+/// Trims and lower-cases an email address, refusing anything that is not a plausible address.
+pub fn normalize_email(raw: &str) -> Result<String, AppError> {
+    let invalid = || AppError::new(ErrorCode::InvalidEmail, "Adresse e-mail invalide.");
+    let email = raw.trim().to_lowercase();
+    if email.is_empty() || email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(invalid());
+    }
+    let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
+    if local_ok && domain_ok {
+        Ok(email)
+    } else {
+        Err(invalid())
+    }
+}
+
+pub fn validate_password(password: &str) -> Result<(), AppError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(AppError::new(
+            ErrorCode::PasswordTooShort,
+            format!("Le mot de passe doit contenir au moins {MIN_PASSWORD_CHARS} caractères."),
+        ));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(AppError::new(
+            ErrorCode::PasswordTooLong,
+            format!("Le mot de passe doit contenir au plus {MAX_PASSWORD_CHARS} caractères."),
+        ));
+    }
+    Ok(())
+}
+
+/// Trims a display name and collapses inner runs of spaces.
+pub fn normalize_display_name(raw: &str) -> Result<String, AppError> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = name.chars().count();
+    let printable = name.chars().all(|c| !c.is_control());
+    if !(MIN_DISPLAY_NAME_CHARS..=MAX_DISPLAY_NAME_CHARS).contains(&chars) || !printable {
+        return Err(AppError::new(
+            ErrorCode::InvalidDisplayName,
+            format!(
+                "Le nom affiché doit contenir entre {MIN_DISPLAY_NAME_CHARS} et {MAX_DISPLAY_NAME_CHARS} caractères."
+            ),
+        ));
+    }
+    Ok(name)
+}
+
+/// A registration whose fields have all been checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+impl NewAccount {
+    pub fn parse(email: &str, display_name: &str, password: &str) -> Result<Self, AppError> {
+        let email = normalize_email(email)?;
+        let display_name = normalize_display_name(display_name)?;
+        validate_password(password)?;
+        Ok(Self {
+            email,
+            display_name,
+            password: password.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lowercased() {
+        assert_eq!(
+            normalize_email("  Julie.Petit@Paddock.TEST ").unwrap(),
+            "julie.petit@paddock.test"
+        );
+        assert_eq!(
+            normalize_email("a+moto@sub.example.fr").unwrap(),
+            "a+moto@sub.example.fr"
+        );
+    }
+
+    #[test]
+    fn implausible_emails_are_refused_with_the_french_message() {
+        for bad in [
+            "",
+            "julie",
+            "julie@",
+            "@paddock.fr",
+            "julie@paddock",
+            "julie@@paddock.fr",
+            "ju lie@paddock.fr",
+            "julie@paddock..fr",
+            "julie@-paddock.fr",
+            ".julie@paddock.fr",
+            "julie@paddock.f",
+            "julie@paddock.fr1",
+            "<script>@x.fr",
+        ] {
+            let err = normalize_email(bad).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidEmail, "{bad:?} accepted");
+            assert_eq!(err.message, "Adresse e-mail invalide.");
+        }
+        let long = format!("{}@paddock.fr", "a".repeat(250));
+        assert!(normalize_email(&long).is_err());
+    }
+
+    #[test]
+    fn passwords_need_ten_characters_counted_as_characters_not_bytes() {
+        let err = validate_password("court").unwrap_err();
+        assert_eq!(err.code, ErrorCode::PasswordTooShort);
+        assert_eq!(
+            err.message,
+            "Le mot de passe doit contenir au moins 10 caractères."
+        );
+        assert!(validate_password("123456789").is_err());
+        assert!(validate_password("1234567890").is_ok());
+        // Nine accented letters are 18 bytes but still too short.
+        assert!(validate_password("ééééééééé").is_err());
+        assert_eq!(
+            validate_password(&"x".repeat(129)).unwrap_err().code,
+            ErrorCode::PasswordTooLong
+        );
+    }
+
+    #[test]
+    fn display_names_are_tidied_and_bounded() {
+        assert_eq!(
+            normalize_display_name("  Léa   Fournier ").unwrap(),
+            "Léa Fournier"
+        );
+        assert!(normalize_display_name("L").is_err());
+        assert!(normalize_display_name(&"x".repeat(61)).is_err());
+        assert!(normalize_display_name("Léa\u{7}").is_err());
+    }
+
+    #[test]
+    fn a_new_account_reports_the_first_invalid_field() {
+        let err = NewAccount::parse("pas-un-email", "Julie", "court").unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidEmail);
+        let ok =
+            NewAccount::parse("Julie@Paddock.test", " Julie  Petit", "motdepasse-long").unwrap();
+        assert_eq!(ok.email, "julie@paddock.test");
+        assert_eq!(ok.display_name, "Julie Petit");
+    }
+
+    #[test]
+    fn pages_belong_to_the_right_audience() {
+        assert_eq!(Area::of_path("/"), Area::Public);
+        assert_eq!(Area::of_path("/connexion"), Area::Public);
+        assert_eq!(Area::of_path("/espace"), Area::Members);
+        assert_eq!(Area::of_path("/espace/rendez-vous"), Area::Members);
+        assert_eq!(Area::of_path("/admin"), Area::Admins);
+        assert_eq!(Area::of_path("/admin/salons"), Area::Admins);
+        // A look-alike prefix is not the admin area.
+        assert_eq!(Area::of_path("/administratif"), Area::Public);
+        assert_eq!(Area::of_path("/espaces"), Area::Public);
+    }
+
+    #[test]
+    fn access_rules_by_role() {
+        use Access::*;
+        assert_eq!(access(Area::Public, None), Granted);
+        assert_eq!(access(Area::Members, None), LoginRequired);
+        assert_eq!(access(Area::Admins, None), LoginRequired);
+        assert_eq!(access(Area::Members, Some(Role::Customer)), Granted);
+        assert_eq!(access(Area::Members, Some(Role::Admin)), Granted);
+        assert_eq!(access(Area::Admins, Some(Role::Customer)), Denied);
+        assert_eq!(access(Area::Admins, Some(Role::Admin)), Granted);
+    }
+
+    #[test]
+    fn roles_round_trip_and_land_on_their_home() {
+        for role in [Role::Customer, Role::Admin] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert_eq!(Role::Customer.home_path(), "/espace");
+        assert_eq!(Role::Admin.home_path(), "/admin");
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next_path(Some("/espace")), Some("/espace"));
+        assert_eq!(safe_next_path(Some("https://evil.example")), None);
+        assert_eq!(safe_next_path(Some("//evil.example")), None);
+        assert_eq!(safe_next_path(Some("/\\evil.example")), None);
+        assert_eq!(safe_next_path(Some("/api/logout")), None);
+        assert_eq!(safe_next_path(Some("")), None);
+        assert_eq!(safe_next_path(None), None);
+    }
+}

@@ -1,0 +1,335 @@
+//! Server-only account logic: password hashing, the accounts table, sessions and the
+//! login rate limiter.
+
+use super::{CurrentUser, NewAccount, Role};
+use crate::error::{AppError, ErrorCode};
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Algorithm, Argon2, Params, Version,
+};
+use governor::{
+    clock::{Clock, DefaultClock},
+    DefaultKeyedRateLimiter, Quota, RateLimiter,
+};
+use sqlx::PgPool;
+use std::{net::IpAddr, num::NonZeroU32, sync::OnceLock, time::Duration};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// Session key holding the logged-in user's id.
+pub const SESSION_USER_ID: &str = "user_id";
+
+/// argon2id with the OWASP recommended minimum: 19 MiB, 2 passes, 1 lane.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes off the async runtime: one hash costs tens of milliseconds of CPU.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+    })
+    .await
+    .map_err(|_| AppError::internal())?
+    .map_err(|err| {
+        tracing::error!(%err, "password hashing failed");
+        AppError::internal()
+    })
+}
+
+/// A hash of a random password, verified when the email is unknown so that a login
+/// takes as long whether or not the account exists.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(Uuid::new_v4().as_bytes(), &salt)
+            .expect("hashing a decoy password")
+            .to_string()
+    })
+}
+
+pub async fn verify_password(hash: Option<String>, password: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());
+        let matches = PasswordHash::new(&hash)
+            .map(|parsed| {
+                hasher()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        known && matches
+    })
+    .await
+    .map_err(|_| AppError::internal())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    role: String,
+}
+
+impl From<UserRow> for CurrentUser {
+    fn from(row: UserRow) -> Self {
+        CurrentUser {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            // The table's check constraint admits only the two roles.
+            role: Role::parse(&row.role).unwrap_or(Role::Customer),
+        }
+    }
+}
+
+pub fn db_error(err: sqlx::Error) -> AppError {
+    tracing::error!(%err, "database error");
+    AppError::internal()
+}
+
+pub async fn find_user(pool: &PgPool, id: Uuid) -> Result<Option<CurrentUser>, AppError> {
+    sqlx::query_as::<_, UserRow>("select id, email, display_name, role from users where id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map(|row| row.map(CurrentUser::from))
+        .map_err(db_error)
+}
+
+/// The user and password hash for a login attempt.
+pub async fn find_credentials(
+    pool: &PgPool,
+    email: &str,
+) -> Result<Option<(CurrentUser, String)>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        password_hash: String,
+    }
+    sqlx::query_as::<_, Row>(
+        "select id, email, display_name, role, password_hash from users where email = $1",
+    )
+    .bind(email)
+    .fetch_optional(pool)
+    .await
+    .map(|row| row.map(|row| (row.user.into(), row.password_hash)))
+    .map_err(db_error)
+}
+
+pub async fn create_account(
+    pool: &PgPool,
+    account: NewAccount,
+    role: Role,
+) -> Result<CurrentUser, AppError> {
+    let password_hash = hash_password(account.password).await?;
+    let inserted = sqlx::query_as::<_, UserRow>(
+        "insert into users (email, display_name, password_hash, role) values ($1, $2, $3, $4)
+         returning id, email, display_name, role",
+    )
+    .bind(&account.email)
+    .bind(&account.display_name)
+    .bind(&password_hash)
+    .bind(role.as_str())
+    .fetch_one(pool)
+    .await;
+    match inserted {
+        Ok(row) => Ok(row.into()),
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => Err(AppError::new(
+            ErrorCode::EmailTaken,
+            "Cette adresse e-mail est déjà utilisée.",
+        )),
+        Err(err) => Err(db_error(err)),
+    }
+}
+
+/// Creates an admin, or promotes an existing account and resets its password.
+pub async fn upsert_admin(pool: &PgPool, account: NewAccount) -> Result<CurrentUser, AppError> {
+    let password_hash = hash_password(account.password).await?;
+    sqlx::query_as::<_, UserRow>(
+        "insert into users (email, display_name, password_hash, role) values ($1, $2, $3, 'admin')
+         on conflict (email) do update
+            set role = 'admin', password_hash = excluded.password_hash, display_name = excluded.display_name
+         returning id, email, display_name, role",
+    )
+    .bind(&account.email)
+    .bind(&account.display_name)
+    .bind(&password_hash)
+    .fetch_one(pool)
+    .await
+    .map(CurrentUser::from)
+    .map_err(db_error)
+}
+
+pub async fn record_login(pool: &PgPool, user_id: Uuid) -> Result<(), AppError> {
+    sqlx::query("update users set last_login_at = now() where id = $1")
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .map_err(db_error)
+}
+
+fn session_error(err: tower_sessions::session::Error) -> AppError {
+    tracing::error!(%err, "session store error");
+    AppError::internal()
+}
+
+/// The user of this session, if it belongs to an account that still exists.
+pub async fn session_user(
+    session: &Session,
+    pool: &PgPool,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(user_id) = session
+        .get::<Uuid>(SESSION_USER_ID)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    find_user(pool, user_id).await
+}
+
+/// Logs the user in on this session under a new session id, so that an id planted
+/// before login (session fixation) is worthless.
+pub async fn start_session(session: &Session, user_id: Uuid) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(SESSION_USER_ID, user_id)
+        .await
+        .map_err(session_error)
+}
+
+/// Deletes the session from the store and clears the cookie.
+pub async fn end_session(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// Login attempts allowed per client address and per account (whether or not it exists,
+/// so the limiter reveals nothing about which emails are registered).
+pub struct LoginLimiter {
+    per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    per_account: DefaultKeyedRateLimiter<String>,
+}
+
+impl LoginLimiter {
+    pub fn new(per_ip_per_minute: u32, per_account_per_15_minutes: u32) -> Self {
+        let per_ip = NonZeroU32::new(per_ip_per_minute).unwrap_or(NonZeroU32::MIN);
+        let per_account = NonZeroU32::new(per_account_per_15_minutes).unwrap_or(NonZeroU32::MIN);
+        let account_period = Duration::from_secs(15 * 60) / per_account.get();
+        Self {
+            per_ip: RateLimiter::keyed(Quota::per_minute(per_ip)),
+            per_account: RateLimiter::keyed(
+                Quota::with_period(account_period)
+                    .expect("non-zero period")
+                    .allow_burst(per_account),
+            ),
+        }
+    }
+
+    /// Counts one attempt from `ip`; refuses with the time to wait when over the limit.
+    pub fn check_ip(&self, ip: IpAddr) -> Result<(), AppError> {
+        self.per_ip.check_key(&ip).map_err(|not_until| {
+            wait_error(not_until.wait_time_from(DefaultClock::default().now()))
+        })
+    }
+
+    /// Counts one attempt on the account `email`.
+    pub fn check_account(&self, email: &str) -> Result<(), AppError> {
+        self.per_account
+            .check_key(&email.to_owned())
+            .map_err(|not_until| {
+                wait_error(not_until.wait_time_from(DefaultClock::default().now()))
+            })
+    }
+
+    /// Forgets keys whose quota is full again, so memory stays bounded.
+    pub fn forget_idle_keys(&self) {
+        self.per_ip.retain_recent();
+        self.per_account.retain_recent();
+    }
+}
+
+fn wait_error(wait: Duration) -> AppError {
+    AppError::rate_limited(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
+        let hash = hash_password("un mot de passe solide".into())
+            .await
+            .unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            verify_password(Some(hash.clone()), "un mot de passe solide".into())
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password(Some(hash), "un autre mot de passe".into())
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_unknown_account_never_verifies() {
+        assert!(!verify_password(None, "n'importe quoi".into())
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn seed_hashes_match_the_documented_demo_passwords() {
+        let seed = include_str!("../../seed.sql");
+        let admin_hash = seed
+            .split('\'')
+            .find(|part| part.starts_with("$argon2id$"))
+            .expect("seed has argon2id hashes")
+            .to_owned();
+        assert!(
+            verify_password(Some(admin_hash), "PaddockAdmin2026!".into())
+                .await
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn the_limiter_refuses_after_the_quota_with_a_wait_time() {
+        let limiter = LoginLimiter::new(100, 3);
+        for _ in 0..3 {
+            limiter.check_account("julie@paddock.test").unwrap();
+        }
+        let err = limiter.check_account("julie@paddock.test").unwrap_err();
+        assert_eq!(err.code, ErrorCode::RateLimited);
+        // 15 minutes / 3 attempts: the next attempt is allowed within five minutes.
+        let wait = err.retry_after_secs.unwrap();
+        assert!((1..=300).contains(&wait), "{wait}");
+        // Another account is not affected.
+        limiter.check_account("thomas@paddock.test").unwrap();
+
+        let ip: IpAddr = "203.0.113.7".parse().unwrap();
+        let limiter = LoginLimiter::new(2, 100);
+        limiter.check_ip(ip).unwrap();
+        limiter.check_ip(ip).unwrap();
+        assert_eq!(
+            limiter.check_ip(ip).unwrap_err().code,
+            ErrorCode::RateLimited
+        );
+        limiter.check_ip("203.0.113.8".parse().unwrap()).unwrap();
+    }
+}

@@ -1,0 +1,235 @@
+//! Paddock's own settings: the `[paddock]` table of `Leptos.toml`, each key overridable
+//! by a `PADDOCK_<KEY>` environment variable. Secrets (database URL, metrics token,
+//! bootstrap admin password) come only from the environment.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The address people type, e.g. `https://paddock.example`. An `https` URL turns on
+    /// Secure cookies and HSTS.
+    pub public_url: String,
+    /// Origins allowed to send state-changing requests and open WebSockets. Empty means
+    /// the origin of `public_url` alone.
+    pub allowed_origins: Vec<String>,
+    /// Read the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy_headers: bool,
+    /// Load `seed.sql` at start when the database has no account yet.
+    pub seed_demo_data: bool,
+    pub session_idle_minutes: i64,
+    pub login_attempts_per_ip_per_minute: u32,
+    pub login_attempts_per_account_per_15_minutes: u32,
+    pub max_request_body_bytes: usize,
+    /// Bearer token required by `/metrics`; without it `/metrics` answers only loopback clients.
+    pub metrics_token: Option<String>,
+    pub log_format: LogFormat,
+    pub contact_email: String,
+    pub contact_phone: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:3000".into(),
+            allowed_origins: Vec::new(),
+            trust_proxy_headers: false,
+            seed_demo_data: false,
+            session_idle_minutes: 120,
+            login_attempts_per_ip_per_minute: 20,
+            login_attempts_per_account_per_15_minutes: 10,
+            max_request_body_bytes: 64 * 1024,
+            metrics_token: None,
+            log_format: LogFormat::Text,
+            contact_email: "contact@paddock.test".into(),
+            contact_phone: "+33 1 23 45 67 89".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid settings: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Reads `[paddock]` from the TOML file at `path` (missing file: defaults), then the
+    /// process environment.
+    pub fn load(path: &str) -> Result<Self, SettingsError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => {
+                return Err(SettingsError::Read {
+                    path: path.into(),
+                    source,
+                })
+            }
+        };
+        Self::from_sources(&text, std::env::vars().collect())
+    }
+
+    pub fn from_sources(
+        toml_text: &str,
+        env: HashMap<String, String>,
+    ) -> Result<Self, SettingsError> {
+        let invalid = |err: &dyn std::fmt::Display| SettingsError::Invalid(err.to_string());
+        let document: toml::Table = toml_text.parse().map_err(|e| invalid(&e))?;
+        let table = document
+            .get("paddock")
+            .cloned()
+            .unwrap_or(toml::Value::Table(Default::default()));
+        let paddock_toml = toml::to_string(&table).map_err(|e| invalid(&e))?;
+        let settings: Settings = config::Config::builder()
+            .add_source(config::File::from_str(
+                &paddock_toml,
+                config::FileFormat::Toml,
+            ))
+            .add_source(
+                config::Environment::with_prefix("PADDOCK")
+                    .prefix_separator("_")
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("allowed_origins")
+                    .source(Some(env)),
+            )
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| invalid(&e))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        if origin_of(&self.public_url).is_none() {
+            return Err(SettingsError::Invalid(format!(
+                "public_url must be an http(s) URL, got {:?}",
+                self.public_url
+            )));
+        }
+        if self.session_idle_minutes <= 0 {
+            return Err(SettingsError::Invalid(
+                "session_idle_minutes must be positive".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The public URL without a trailing slash, for canonical links and the sitemap.
+    pub fn base_url(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+
+    /// Served over TLS: cookies get `Secure` and responses get HSTS.
+    pub fn uses_tls(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn origins(&self) -> Vec<String> {
+        let configured: Vec<String> = self
+            .allowed_origins
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .collect();
+        if configured.is_empty() {
+            origin_of(&self.public_url).into_iter().collect()
+        } else {
+            configured
+        }
+    }
+}
+
+/// `scheme://host[:port]` of an http(s) URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    (!authority.is_empty() && !authority.contains('@')).then(|| format!("{scheme}://{authority}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn file_values_apply_and_environment_overrides_them() {
+        let toml = r#"
+            [package.metadata.leptos]
+            output-name = "paddock"
+            [paddock]
+            public_url = "https://paddock.example"
+            session_idle_minutes = 30
+            seed_demo_data = true
+        "#;
+        let s = Settings::from_sources(toml, env(&[])).unwrap();
+        assert_eq!(s.public_url, "https://paddock.example");
+        assert_eq!(s.session_idle_minutes, 30);
+        assert!(s.uses_tls());
+        assert_eq!(s.origins(), vec!["https://paddock.example".to_string()]);
+
+        let s = Settings::from_sources(
+            toml,
+            env(&[
+                ("PADDOCK_SESSION_IDLE_MINUTES", "45"),
+                ("PADDOCK_SEED_DEMO_DATA", "false"),
+                (
+                    "PADDOCK_ALLOWED_ORIGINS",
+                    "https://a.example, https://b.example/",
+                ),
+                ("PADDOCK_METRICS_TOKEN", "s3cret"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.session_idle_minutes, 45);
+        assert!(!s.seed_demo_data);
+        assert_eq!(s.origins(), vec!["https://a.example", "https://b.example"]);
+        assert_eq!(s.metrics_token.as_deref(), Some("s3cret"));
+    }
+
+    #[test]
+    fn defaults_apply_without_a_file_and_bad_values_are_refused() {
+        let s = Settings::from_sources("", env(&[])).unwrap();
+        assert!(!s.uses_tls());
+        assert_eq!(s.login_attempts_per_ip_per_minute, 20);
+        assert!(Settings::from_sources("", env(&[("PADDOCK_PUBLIC_URL", "ftp://x")])).is_err());
+        assert!(Settings::from_sources("", env(&[("PADDOCK_SESSION_IDLE_MINUTES", "0")])).is_err());
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("http://localhost:3000/").as_deref(),
+            Some("http://localhost:3000")
+        );
+        assert_eq!(
+            origin_of("https://paddock.example/a?b").as_deref(),
+            Some("https://paddock.example")
+        );
+        assert_eq!(origin_of("javascript:alert(1)"), None);
+        assert_eq!(origin_of("https://user@evil.example"), None);
+    }
+}

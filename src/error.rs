@@ -1,0 +1,153 @@
+//! The one error type of Paddock's server functions: a stable code for programs and a
+//! French message for people. It travels as JSON between server and browser.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// Stable, machine-readable error codes. Never rename a variant: clients match on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidInput,
+    InvalidEmail,
+    InvalidDisplayName,
+    PasswordTooShort,
+    PasswordTooLong,
+    EmailTaken,
+    InvalidCredentials,
+    RateLimited,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    CrossSiteRequest,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The HTTP status a server function answers with for this error.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::InvalidInput
+            | ErrorCode::InvalidEmail
+            | ErrorCode::InvalidDisplayName
+            | ErrorCode::PasswordTooShort
+            | ErrorCode::PasswordTooLong => 422,
+            ErrorCode::EmailTaken => 409,
+            ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => 401,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Forbidden | ErrorCode::CrossSiteRequest => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::Unavailable => 503,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Seconds to wait before trying again, for [`ErrorCode::RateLimited`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            retry_after_secs: None,
+        }
+    }
+
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            ErrorCode::Unauthenticated,
+            "Vous devez être connecté pour continuer.",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            ErrorCode::Forbidden,
+            "Cette action est réservée aux conseillers Paddock.",
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::Internal,
+            "Une erreur inattendue est survenue. Réessayez dans un instant.",
+        )
+    }
+
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        let secs = retry_after_secs.max(1);
+        Self {
+            code: ErrorCode::RateLimited,
+            message: format!(
+                "Trop de tentatives. Réessayez dans {secs} seconde{}.",
+                if secs > 1 { "s" } else { "" }
+            ),
+            retry_after_secs: Some(secs),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                Self::invalid_input("La requête est incomplète ou mal formée.")
+            }
+            ServerFnErrorErr::Request(_) => Self::new(
+                ErrorCode::Unavailable,
+                "Le serveur est injoignable. Vérifiez votre connexion et réessayez.",
+            ),
+            _ => Self::internal(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_stable_snake_case_names() {
+        let json = serde_json::to_string(&AppError::forbidden()).unwrap();
+        assert!(json.contains(r#""code":"forbidden""#), "{json}");
+        assert_eq!(ErrorCode::Forbidden.http_status(), 403);
+        assert_eq!(ErrorCode::EmailTaken.http_status(), 409);
+    }
+
+    #[test]
+    fn rate_limit_error_tells_how_long_to_wait_and_never_zero() {
+        let err = AppError::rate_limited(0);
+        assert_eq!(err.retry_after_secs, Some(1));
+        assert!(err.message.ends_with("dans 1 seconde."), "{}", err.message);
+        assert!(AppError::rate_limited(90)
+            .message
+            .ends_with("dans 90 secondes."));
+        assert_eq!(err.code.http_status(), 429);
+    }
+
+    #[test]
+    fn transport_failures_become_french_messages() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Request("down".into()));
+        assert_eq!(err.code, ErrorCode::Unavailable);
+        assert!(err.message.starts_with("Le serveur est injoignable"));
+    }
+}

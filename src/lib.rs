@@ -1,0 +1,40 @@
+//! Paddock: the real-time customer platform of a motorcycle group.
+//!
+//! Organised by feature; each feature keeps its shared types, server functions,
+//! server-only logic (`server`, behind the `ssr` feature) and components together.
+
+#![recursion_limit = "512"]
+
+pub mod account;
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod catalog;
+pub mod error;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    use leptos::prelude::*;
+    console_error_panic_hook::set_once();
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    leptos::mount::hydrate_body(move || {
+        provide_context(app::SiteUrl(origin));
+        view! { <app::App/> }
+    });
+    // Lets tests and styles know the page is interactive.
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,69 @@
+//! What server functions read from the request they serve.
+
+use super::AppState;
+use crate::auth::{server::session_user, CurrentUser, Role};
+use crate::error::AppError;
+use axum::{extract::ConnectInfo, http::StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use std::net::{IpAddr, SocketAddr};
+use tower_sessions::Session;
+
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::internal()
+    })
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|err| {
+        tracing::error!(%err, "no session layer");
+        AppError::internal()
+    })
+}
+
+/// The client's address: the peer, or the last hop of `X-Forwarded-For` when Paddock is
+/// configured to sit behind a reverse proxy that sets it.
+pub async fn client_ip() -> Result<IpAddr, AppError> {
+    let state = app_state()?;
+    let parts = use_context::<axum::http::request::Parts>().ok_or_else(AppError::internal)?;
+    if state.settings.trust_proxy_headers {
+        if let Some(ip) = super::security::forwarded_client_ip(&parts.headers) {
+            return Ok(ip);
+        }
+    }
+    let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map_err(|_| AppError::internal())?;
+    Ok(peer.ip())
+}
+
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    let state = app_state()?;
+    session_user(&session().await?, &state.pool)
+        .await?
+        .ok_or_else(AppError::unauthenticated)
+}
+
+pub async fn require_admin() -> Result<CurrentUser, AppError> {
+    let user = require_user().await?;
+    if user.role == Role::Admin {
+        Ok(user)
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+/// Gives a failed server function the HTTP status (and `Retry-After`) of its error.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let (Err(err), Some(response)) = (&result, use_context::<ResponseOptions>()) {
+        let status = StatusCode::from_u16(err.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        response.set_status(status);
+        if let Some(secs) = err.retry_after_secs {
+            response.insert_header(axum::http::header::RETRY_AFTER, secs.into());
+        }
+    }
+    result
+}

@@ -1,0 +1,73 @@
+//! Database connection, migrations, demo data and the first admin.
+
+use crate::auth::{server::upsert_admin, NewAccount};
+use sqlx::{postgres::PgPoolOptions, PgPool};
+use std::time::Duration;
+
+const SEED_SQL: &str = include_str!("../../seed.sql");
+
+/// Connects, retrying for a while: in Docker the database may still be starting.
+pub async fn connect(database_url: &str) -> Result<PgPool, sqlx::Error> {
+    let mut attempt = 0;
+    loop {
+        let result = PgPoolOptions::new()
+            .max_connections(20)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(database_url)
+            .await;
+        match result {
+            Ok(pool) => return Ok(pool),
+            Err(err) if attempt < 30 => {
+                attempt += 1;
+                tracing::warn!(%err, attempt, "database not reachable yet, retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    sqlx::migrate!("./migrations").run(pool).await
+}
+
+/// Loads `seed.sql` when the database holds no account. Returns whether it did.
+pub async fn seed_if_empty(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    let accounts: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(pool)
+        .await?;
+    if accounts > 0 {
+        return Ok(false);
+    }
+    sqlx::raw_sql(SEED_SQL).execute(pool).await?;
+    Ok(true)
+}
+
+/// Runs `seed.sql` unconditionally (it is idempotent).
+pub async fn seed(pool: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(SEED_SQL).execute(pool).await.map(|_| ())
+}
+
+/// The admin described by `PADDOCK_ADMIN_EMAIL`, `PADDOCK_ADMIN_NAME` and
+/// `PADDOCK_ADMIN_PASSWORD`, if they are set.
+pub fn admin_from_env() -> Result<Option<NewAccount>, String> {
+    let (Ok(email), Ok(password)) = (
+        std::env::var("PADDOCK_ADMIN_EMAIL"),
+        std::env::var("PADDOCK_ADMIN_PASSWORD"),
+    ) else {
+        return Ok(None);
+    };
+    let name = std::env::var("PADDOCK_ADMIN_NAME").unwrap_or_else(|_| "Administrateur".into());
+    NewAccount::parse(&email, &name, &password)
+        .map(Some)
+        .map_err(|err| err.message)
+}
+
+/// Creates the admin account, or promotes the existing account with that email.
+pub async fn ensure_admin(pool: &PgPool, account: NewAccount) -> Result<(), String> {
+    let admin = upsert_admin(pool, account)
+        .await
+        .map_err(|err| err.message)?;
+    tracing::info!(user_id = %admin.id, email = %admin.email, "admin account ready");
+    Ok(())
+}

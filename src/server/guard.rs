@@ -1,0 +1,93 @@
+//! Member and admin pages are enforced by the server before any rendering:
+//! anonymous visitors go to the login page, customers get 403 on admin pages.
+
+use super::AppState;
+use crate::auth::{access, server::session_user, Access, Area};
+use axum::{
+    extract::{Request, State},
+    http::{header, StatusCode},
+    middleware::Next,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use tower_sessions::Session;
+
+pub async fn page_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let area = Area::of_path(&path);
+    if area == Area::Public {
+        return next.run(request).await;
+    }
+    let Some(session) = request.extensions().get::<Session>().cloned() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let role = match session_user(&session, &state.pool).await {
+        Ok(user) => user.map(|u| u.role),
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    match access(area, role) {
+        Access::Granted => next.run(request).await,
+        Access::LoginRequired => {
+            let target = request
+                .uri()
+                .path_and_query()
+                .map(|pq| pq.as_str())
+                .unwrap_or(&path);
+            Redirect::to(&format!("/connexion?next={}", urlencode(target))).into_response()
+        }
+        Access::Denied => forbidden_page(),
+    }
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A complete page (no script) so the refusal is readable without the application.
+fn forbidden_page() -> Response {
+    const PAGE: &str = r#"<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Accès refusé · Paddock</title>
+<link rel="stylesheet" href="/pkg/paddock.css">
+</head>
+<body>
+<main id="contenu" class="page page-narrow">
+<section class="card error-card">
+<h1>Accès refusé</h1>
+<p>Cette page est réservée aux conseillers Paddock. Votre compte client n’y a pas accès.</p>
+<p><a class="button" href="/espace">Retour à mon espace</a> <a href="/">Accueil</a></p>
+</section>
+</main>
+</body>
+</html>"#;
+    (
+        StatusCode::FORBIDDEN,
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        )],
+        Html(PAGE),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::urlencode;
+
+    #[test]
+    fn the_return_path_is_encoded() {
+        assert_eq!(urlencode("/admin?x=1&y=2"), "/admin%3Fx%3D1%26y%3D2");
+    }
+}

@@ -1,0 +1,118 @@
+//! Starts the real Paddock router on an ephemeral port against the test's own database.
+
+#![allow(dead_code)]
+
+use leptos::config::{Env, LeptosOptions};
+use paddock::{
+    config::Settings,
+    server::{db, router, AppState},
+};
+use reqwest::{redirect::Policy, Client, Response};
+use sqlx::PgPool;
+use std::net::SocketAddr;
+
+pub const ADMIN_EMAIL: &str = "claire.martin@paddock.test";
+pub const ADMIN_PASSWORD: &str = "PaddockAdmin2026!";
+pub const CUSTOMER_EMAIL: &str = "julie.petit@paddock.test";
+pub const CUSTOMER_PASSWORD: &str = "PaddockClient2026!";
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+}
+
+impl TestApp {
+    pub async fn spawn(pool: PgPool) -> Self {
+        Self::spawn_with(pool, |_| {}).await
+    }
+
+    /// Starts the server with the seed data and settings adjusted by `tweak`.
+    pub async fn spawn_with(pool: PgPool, tweak: impl FnOnce(&mut Settings)) -> Self {
+        db::seed(&pool).await.expect("seed.sql loads");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let mut settings = Settings {
+            public_url: format!("http://{address}"),
+            ..Settings::default()
+        };
+        tweak(&mut settings);
+        let options = LeptosOptions::builder()
+            .output_name("paddock")
+            .site_root("target/site")
+            .env(Env::PROD)
+            .build();
+        let app = router(AppState::new(pool.clone(), settings, options));
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Self {
+            base: format!("http://{address}"),
+            pool,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Calls a server function the way the hydrated page does (same-origin, form encoded).
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.call(
+            client,
+            "session/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn logged_in_client(&self, email: &str, password: &str) -> Client {
+        let client = self.client();
+        let response = self.login(&client, email, password).await;
+        assert_eq!(response.status(), 200, "login of {email} failed");
+        client
+    }
+
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+}
+
+/// The `code` of a JSON error answer.
+pub async fn error_code(response: Response) -> String {
+    let body: serde_json::Value = response.json().await.expect("a JSON error");
+    body["code"].as_str().unwrap_or_default().to_owned()
+}
+
+pub fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("paddock_session=") || v.starts_with("__Host-paddock_session="))
+        .map(str::to_owned)
+}
