@@ -22,3 +22,30 @@ insert into users (id, email, display_name, password_hash, role, created_at) val
     ('00000000-0000-4000-8000-000000000105', 'lea.fournier@paddock.test', 'Léa Fournier',
      '$argon2id$v=19$m=19456,t=2,p=1$cO9vATp/FYNEYuC4I2POsA$UmlltMVzxgoIgy80/lFp0JpT366MUuhnjAkuaVVJAWI', 'customer', now() - interval '10 days')
 on conflict do nothing;
+
+-- Appointments, relative to the date the seed is loaded (dealership time, Europe/Paris,
+-- default opening hours of Leptos.toml: 9h–18h, one-hour slots, closed on Sunday).
+-- The track calendar is fully booked for the current week, so the assistant offers next
+-- week's track sessions: the brief's "no slot left this week" rule is visible at once.
+insert into appointments (calendar, starts_at, customer_id)
+select 'track',
+       day + make_interval(hours => hour),
+       (array['00000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-000000000103',
+              '00000000-0000-4000-8000-000000000104', '00000000-0000-4000-8000-000000000105'])[1 + (hour + extract(isodow from day)::int) % 4]::uuid
+from generate_series(date_trunc('week', now() at time zone 'Europe/Paris'),
+                     date_trunc('week', now() at time zone 'Europe/Paris') + interval '5 days',
+                     interval '1 day') as day,
+     generate_series(9, 17) as hour
+on conflict do nothing;
+
+-- A few bookings in the other calendars, next week.
+insert into appointments (calendar, starts_at, customer_id) values
+    ('maintenance', date_trunc('week', now() at time zone 'Europe/Paris') + interval '8 days 16 hours',
+     '00000000-0000-4000-8000-000000000101'),
+    ('road_test', date_trunc('week', now() at time zone 'Europe/Paris') + interval '9 days 11 hours',
+     '00000000-0000-4000-8000-000000000101'),
+    ('off_road_test', date_trunc('week', now() at time zone 'Europe/Paris') + interval '10 days 14 hours',
+     '00000000-0000-4000-8000-000000000103'),
+    ('maintenance', date_trunc('week', now() at time zone 'Europe/Paris') + interval '11 days 9 hours',
+     '00000000-0000-4000-8000-000000000104')
+on conflict do nothing;

@@ -8,6 +8,7 @@ use crate::{
         components::{LoginPage, RegisterPage},
         CurrentUser, Role,
     },
+    bot::components::{AgendaPage, AppointmentsPage, AssistantPage},
     catalog::HomePage,
     error::AppError,
 };
@@ -97,7 +98,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/connexion") view=LoginPage/>
                     <Route path=path!("/inscription") view=RegisterPage/>
                     <Route path=path!("/espace") view=AccountPage/>
+                    <Route path=path!("/espace/assistant") view=AssistantPage/>
+                    <Route path=path!("/espace/rendez-vous") view=AppointmentsPage/>
                     <Route path=path!("/admin") view=AdminPage/>
+                    <Route path=path!("/admin/agenda") view=AgendaPage/>
                 </Routes>
             </main>
             <SiteFooter/>
@@ -172,9 +176,12 @@ fn SiteHeader() -> impl IntoView {
                                     <li><A href="/inscription" attr:class="nav-cta">"Inscription"</A></li>
                                 }.into_any(),
                                 Some(user) => view! {
-                                    <li><A href="/espace">"Mon espace"</A></li>
+                                    <li><A href="/espace" exact=true>"Mon espace"</A></li>
+                                    <li><A href="/espace/assistant">"Assistant entretien"</A></li>
+                                    <li><A href="/espace/rendez-vous">"Mes rendez-vous"</A></li>
                                     {(user.role == Role::Admin).then(|| view! {
-                                        <li><A href="/admin">"Administration"</A></li>
+                                        <li><A href="/admin" exact=true>"Administration"</A></li>
+                                        <li><A href="/admin/agenda">"Agenda"</A></li>
                                     })}
                                     <li class="nav-user">
                                         <span class="nav-user-name">{user.display_name.clone()}</span>

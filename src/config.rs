@@ -2,6 +2,7 @@
 //! by a `PADDOCK_<KEY>` environment variable. Secrets (database URL, metrics token,
 //! bootstrap admin password) come only from the environment.
 
+use crate::bot::schedule::Schedule;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -34,6 +35,10 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub contact_email: String,
     pub contact_phone: String,
+    /// IANA time zone of the dealerships: appointment slots are in its local time.
+    pub timezone: String,
+    /// Opening hours and slot length of the appointment calendars.
+    pub booking: Schedule,
 }
 
 impl Default for Settings {
@@ -51,6 +56,8 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             contact_email: "contact@paddock.test".into(),
             contact_phone: "+33 1 23 45 67 89".into(),
+            timezone: "Europe/Paris".into(),
+            booking: Schedule::default(),
         }
     }
 }
@@ -102,9 +109,11 @@ impl Settings {
             .add_source(
                 config::Environment::with_prefix("PADDOCK")
                     .prefix_separator("_")
+                    .separator("__")
                     .try_parsing(true)
                     .list_separator(",")
                     .with_list_parse_key("allowed_origins")
+                    .with_list_parse_key("booking.closed_days")
                     .source(Some(env)),
             )
             .build()
@@ -121,12 +130,22 @@ impl Settings {
                 self.public_url
             )));
         }
+        self.booking
+            .validate()
+            .map_err(|e| SettingsError::Invalid(e.to_string()))?;
+        self.time_zone()?;
         if self.session_idle_minutes <= 0 {
             return Err(SettingsError::Invalid(
                 "session_idle_minutes must be positive".into(),
             ));
         }
         Ok(())
+    }
+
+    pub fn time_zone(&self) -> Result<chrono_tz::Tz, SettingsError> {
+        self.timezone
+            .parse()
+            .map_err(|_| SettingsError::Invalid(format!("unknown timezone {:?}", self.timezone)))
     }
 
     /// The public URL without a trailing slash, for canonical links and the sitemap.
@@ -201,6 +220,8 @@ mod tests {
                     "https://a.example, https://b.example/",
                 ),
                 ("PADDOCK_METRICS_TOKEN", "s3cret"),
+                ("PADDOCK_BOOKING__SLOT_MINUTES", "30"),
+                ("PADDOCK_BOOKING__CLOSED_DAYS", "sat,sun"),
             ]),
         )
         .unwrap();
@@ -208,6 +229,12 @@ mod tests {
         assert!(!s.seed_demo_data);
         assert_eq!(s.origins(), vec!["https://a.example", "https://b.example"]);
         assert_eq!(s.metrics_token.as_deref(), Some("s3cret"));
+        assert_eq!(s.booking.slot_minutes, 30);
+        assert_eq!(s.booking.closed_days, vec!["sat", "sun"]);
+        assert_eq!(
+            s.booking.opens_at, "09:00",
+            "unset nested keys keep their default"
+        );
     }
 
     #[test]
@@ -217,6 +244,8 @@ mod tests {
         assert_eq!(s.login_attempts_per_ip_per_minute, 20);
         assert!(Settings::from_sources("", env(&[("PADDOCK_PUBLIC_URL", "ftp://x")])).is_err());
         assert!(Settings::from_sources("", env(&[("PADDOCK_SESSION_IDLE_MINUTES", "0")])).is_err());
+        assert!(Settings::from_sources("", env(&[("PADDOCK_TIMEZONE", "Mars/Olympus")])).is_err());
+        assert!(Settings::from_sources("", env(&[("PADDOCK_BOOKING__OPENS_AT", "9h")])).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod account;
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod bot;
 pub mod catalog;
 pub mod error;
 

@@ -20,6 +20,7 @@ use axum::{
     routing::get,
     Router,
 };
+use chrono::{DateTime, NaiveDateTime, Utc};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
@@ -32,6 +33,24 @@ use tower_http::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
+/// The current time. Injected so that tests can fix "today".
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Self {
+        Self(Arc::new(Utc::now))
+    }
+
+    pub fn fixed(at: DateTime<Utc>) -> Self {
+        Self(Arc::new(move || at))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
 /// Everything a request handler or server function may need, cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -39,6 +58,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub leptos_options: LeptosOptions,
     pub login_limiter: Arc<LoginLimiter>,
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -52,7 +72,21 @@ impl AppState {
             settings: Arc::new(settings),
             leptos_options,
             login_limiter,
+            clock: Clock::system(),
         }
+    }
+
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The dealerships' local wall time now.
+    pub fn local_now(&self) -> NaiveDateTime {
+        let zone = self
+            .settings
+            .time_zone()
+            .unwrap_or(chrono_tz::Europe::Paris);
+        self.clock.now().with_timezone(&zone).naive_local()
     }
 }
 

@@ -2,10 +2,11 @@
 
 #![allow(dead_code)]
 
+use chrono::{DateTime, Utc};
 use leptos::config::{Env, LeptosOptions};
 use paddock::{
     config::Settings,
-    server::{db, router, AppState},
+    server::{db, router, AppState, Clock},
 };
 use reqwest::{redirect::Policy, Client, Response};
 use sqlx::PgPool;
@@ -28,6 +29,15 @@ impl TestApp {
 
     /// Starts the server with the seed data and settings adjusted by `tweak`.
     pub async fn spawn_with(pool: PgPool, tweak: impl FnOnce(&mut Settings)) -> Self {
+        Self::start(pool, tweak, Clock::system()).await
+    }
+
+    /// Starts the server with its clock fixed at `now`.
+    pub async fn spawn_at(pool: PgPool, now: DateTime<Utc>) -> Self {
+        Self::start(pool, |_| {}, Clock::fixed(now)).await
+    }
+
+    async fn start(pool: PgPool, tweak: impl FnOnce(&mut Settings), clock: Clock) -> Self {
         db::seed(&pool).await.expect("seed.sql loads");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
@@ -41,7 +51,7 @@ impl TestApp {
             .site_root("target/site")
             .env(Env::PROD)
             .build();
-        let app = router(AppState::new(pool.clone(), settings, options));
+        let app = router(AppState::new(pool.clone(), settings, options).with_clock(clock));
         tokio::spawn(async move {
             axum::serve(
                 listener,

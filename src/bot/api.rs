@@ -1,0 +1,101 @@
+//! Assistant and appointment server functions.
+
+use super::{Appointment, BotView};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The customer's conversation with the assistant, resumed where they left it.
+#[server(endpoint = "bot/conversation")]
+pub async fn load_conversation() -> Result<BotView, AppError> {
+    use crate::server::context::{app_state, require_user, respond};
+    respond(
+        async {
+            let user = require_user().await?;
+            super::server::conversation(&app_state()?, user.id).await
+        }
+        .await,
+    )
+}
+
+/// Sends the customer's answer (typed or a quick reply) to the assistant.
+#[server(endpoint = "bot/answer")]
+pub async fn send_answer(text: String) -> Result<BotView, AppError> {
+    use crate::server::context::{app_state, require_user, respond};
+    respond(
+        async {
+            let user = require_user().await?;
+            super::server::answer(&app_state()?, user.id, &text).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "appointments/mine")]
+pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
+    use crate::server::context::{app_state, require_user, respond};
+    respond(
+        async {
+            let user = require_user().await?;
+            super::server::upcoming_for(&app_state()?, user.id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "appointments/cancel")]
+pub async fn cancel_appointment(id: Uuid) -> Result<(), AppError> {
+    use crate::server::context::{app_state, require_user, respond};
+    respond(
+        async {
+            let user = require_user().await?;
+            super::server::cancel(&app_state()?, user.id, id).await
+        }
+        .await,
+    )
+}
+
+/// One calendar's week, for the advisors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agenda {
+    pub calendar: super::Calendar,
+    /// Monday of the week, `YYYY-MM-DD`.
+    pub week_start: String,
+    pub previous_week: String,
+    pub next_week: String,
+    pub appointments: Vec<Appointment>,
+}
+
+/// A calendar's agenda for the week containing `week` (`YYYY-MM-DD`, default: this week).
+#[server(endpoint = "admin/agenda")]
+pub async fn load_agenda(calendar: String, week: Option<String>) -> Result<Agenda, AppError> {
+    use super::{schedule::week_start, Calendar};
+    use crate::server::context::{app_state, require_admin, respond};
+    use chrono::{Duration, NaiveDate};
+    respond(
+        async {
+            require_admin().await?;
+            let state = app_state()?;
+            let calendar = Calendar::parse(&calendar)
+                .ok_or_else(|| AppError::invalid_input("Ce calendrier n’existe pas."))?;
+            let day = match week.as_deref().filter(|w| !w.is_empty()) {
+                Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                    AppError::invalid_input("La semaine doit être une date AAAA-MM-JJ.")
+                })?,
+                None => state.local_now().date(),
+            };
+            let monday = week_start(day);
+            let appointments = super::server::agenda(&state.pool, calendar, monday).await?;
+            let fmt = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+            Ok(Agenda {
+                calendar,
+                week_start: fmt(monday),
+                previous_week: fmt(monday - Duration::days(7)),
+                next_week: fmt(monday + Duration::days(7)),
+                appointments,
+            })
+        }
+        .await,
+    )
+}

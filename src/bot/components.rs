@@ -1,0 +1,192 @@
+//! The assistant page, the customer's appointments and the advisors' agenda.
+
+use super::{
+    api::{load_agenda, load_conversation, my_appointments, CancelAppointment, SendAnswer},
+    format_slot, BotView, Calendar,
+};
+use crate::app::Seo;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AssistantPage() -> impl IntoView {
+    let initial = Resource::new(|| (), |_| load_conversation());
+    let send = ServerAction::<SendAnswer>::new();
+    view! {
+        <Seo title="Assistant entretien" description="L’assistant Paddock vérifie l’entretien de votre moto et réserve vos rendez-vous." path="/espace/assistant" noindex=true/>
+        <div class="page page-narrow">
+            <h1>"Assistant entretien"</h1>
+            <p class="lead">"Entretien, essais, coordonnées : répondez aux questions ou touchez une proposition."</p>
+            <Transition fallback=|| view! { <p class="loading">"Chargement de la conversation…"</p> }>
+                {move || {
+                    let latest = send.value().get().and_then(Result::ok);
+                    match latest.map(Ok).or_else(|| initial.get()) {
+                        Some(Ok(conversation)) => view! { <Conversation conversation send/> }.into_any(),
+                        Some(Err(err)) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                        None => ().into_any(),
+                    }
+                }}
+            </Transition>
+            {move || {
+                send.value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|err| view! { <p class="form-error" role="alert">{err.message}</p> })
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Conversation(conversation: BotView, send: ServerAction<SendAnswer>) -> impl IntoView {
+    let log = NodeRef::<leptos::html::Ol>::new();
+    let input = NodeRef::<leptos::html::Input>::new();
+    // Keep the newest line in view and clear the field after each answer.
+    Effect::new(move |_| {
+        send.version().track();
+        if let Some(log) = log.get() {
+            log.set_scroll_top(log.scroll_height());
+        }
+        if let Some(input) = input.get() {
+            input.set_value("");
+        }
+    });
+    let BotView {
+        lines,
+        quick_replies,
+        input_hint,
+    } = conversation;
+    view! {
+        <section class="card bot" aria-label="Conversation avec l’assistant">
+            <ol class="bot-log" role="log" aria-live="polite" node_ref=log>
+                {lines.into_iter().map(|line| {
+                    let (class, who) = if line.from_bot { ("bot-line from-bot", "Assistant") } else { ("bot-line from-me", "Vous") };
+                    view! {
+                        <li class=class>
+                            <span class="visually-hidden">{who} " : "</span>
+                            {line.text}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <div class="quick-replies" role="group" aria-label="Réponses proposées">
+                {quick_replies.into_iter().map(|choice| view! {
+                    <ActionForm action=send attr:class="quick-reply-form">
+                        <input type="hidden" name="text" value=choice.value/>
+                        <button type="submit" class="button quick-reply" disabled=move || send.pending().get()>{choice.label}</button>
+                    </ActionForm>
+                }).collect_view()}
+            </div>
+            <ActionForm action=send attr:class="bot-input">
+                <label for="bot-answer" class="visually-hidden">"Votre réponse"</label>
+                <input id="bot-answer" name="text" type="text" required maxlength="500" autocomplete="off" placeholder=input_hint node_ref=input/>
+                <button type="submit" class="button button-primary" disabled=move || send.pending().get()>"Envoyer"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn AppointmentsPage() -> impl IntoView {
+    let cancel = ServerAction::<CancelAppointment>::new();
+    let appointments = Resource::new(move || cancel.version().get(), |_| my_appointments());
+    view! {
+        <Seo title="Mes rendez-vous" description="Vos rendez-vous d’atelier et d’essai chez Paddock." path="/espace/rendez-vous" noindex=true/>
+        <div class="page page-narrow">
+            <h1>"Mes rendez-vous"</h1>
+            {move || cancel.value().get().and_then(Result::err).map(|err| view! { <p class="form-error" role="alert">{err.message}</p> })}
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {move || appointments.get().map(|result| match result {
+                    Ok(list) if list.is_empty() => view! {
+                        <section class="card">
+                            <p>"Aucun rendez-vous à venir."</p>
+                            <p><a class="button button-primary" href="/espace/assistant">"Prendre rendez-vous avec l’assistant"</a></p>
+                        </section>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="appointment-list">
+                            {list.into_iter().map(|appointment| view! {
+                                <li class="card appointment">
+                                    <div>
+                                        <p class="tag">{appointment.calendar.label()}</p>
+                                        <p class="appointment-when">{format_slot(appointment.starts_at)}</p>
+                                    </div>
+                                    <ActionForm action=cancel>
+                                        <input type="hidden" name="id" value=appointment.id.to_string()/>
+                                        <button type="submit" class="button button-ghost"
+                                            aria-label=format!("Annuler le rendez-vous du {}", format_slot(appointment.starts_at))>
+                                            "Annuler"
+                                        </button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+pub fn AgendaPage() -> impl IntoView {
+    let query = use_query_map();
+    let agenda = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("calendrier")
+                    .unwrap_or_else(|| Calendar::Maintenance.as_str().into()),
+                q.get("semaine"),
+            )
+        },
+        |(calendar, week)| load_agenda(calendar, week),
+    );
+    view! {
+        <Seo title="Agenda des rendez-vous" description="Agenda des calendriers d’atelier et d’essais." path="/admin/agenda" noindex=true/>
+        <div class="page">
+            <h1>"Agenda des rendez-vous"</h1>
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {move || agenda.get().map(|result| match result {
+                    Ok(agenda) => {
+                        let current = agenda.calendar;
+                        let week = agenda.week_start.clone();
+                        view! {
+                            <nav class="tabs" aria-label="Calendriers">
+                                {Calendar::ALL.into_iter().map(|calendar| view! {
+                                    <a href=format!("/admin/agenda?calendrier={}&semaine={}", calendar.as_str(), week)
+                                        aria-current=(calendar == current).then_some("page")>
+                                        {calendar.label()}
+                                    </a>
+                                }).collect_view()}
+                            </nav>
+                            <div class="week-nav">
+                                <a href=format!("/admin/agenda?calendrier={}&semaine={}", current.as_str(), agenda.previous_week)>"← Semaine précédente"</a>
+                                <h2>"Semaine du " {agenda.week_start.clone()}</h2>
+                                <a href=format!("/admin/agenda?calendrier={}&semaine={}", current.as_str(), agenda.next_week)>"Semaine suivante →"</a>
+                            </div>
+                            {if agenda.appointments.is_empty() {
+                                view! { <p class="card">"Aucun rendez-vous cette semaine."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="card table-scroll">
+                                        <table class="table">
+                                            <thead><tr><th scope="col">"Créneau"</th><th scope="col">"Client"</th></tr></thead>
+                                            <tbody>
+                                                {agenda.appointments.into_iter().map(|a| view! {
+                                                    <tr><td>{format_slot(a.starts_at)}</td><td>{a.customer.unwrap_or_default()}</td></tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}

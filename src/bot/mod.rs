@@ -1,0 +1,105 @@
+//! The maintenance assistant (chatbot) of the brief's workflow, and the appointments it
+//! books in four isolated calendars.
+//!
+//! `machine` is the workflow as a pure state machine; `schedule` computes slots from the
+//! opening hours. Both do no I/O and are unit-tested without a database or a browser.
+
+pub mod api;
+pub mod components;
+pub mod machine;
+pub mod schedule;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The four appointment calendars; a booking in one never touches another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Calendar {
+    Maintenance,
+    RoadTest,
+    OffRoadTest,
+    Track,
+}
+
+impl Calendar {
+    pub const ALL: [Calendar; 4] = [
+        Calendar::Maintenance,
+        Calendar::RoadTest,
+        Calendar::OffRoadTest,
+        Calendar::Track,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Calendar::Maintenance => "maintenance",
+            Calendar::RoadTest => "road_test",
+            Calendar::OffRoadTest => "off_road_test",
+            Calendar::Track => "track",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Calendar::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Calendar::Maintenance => "Entretien à l’atelier",
+            Calendar::RoadTest => "Essai routier",
+            Calendar::OffRoadTest => "Essai tout-terrain",
+            Calendar::Track => "Session sur piste",
+        }
+    }
+}
+
+/// One line of the conversation with the assistant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotLine {
+    pub from_bot: bool,
+    pub text: String,
+}
+
+/// A one-tap answer: `label` is shown, `value` is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuickReply {
+    pub label: String,
+    pub value: String,
+}
+
+/// What the assistant page shows: the conversation so far and the answers on offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotView {
+    pub lines: Vec<BotLine>,
+    pub quick_replies: Vec<QuickReply>,
+    /// Placeholder of the text field, hinting at the expected format.
+    pub input_hint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    pub id: Uuid,
+    pub calendar: Calendar,
+    pub starts_at: NaiveDateTime,
+    /// Customer's display name (admin agenda only).
+    pub customer: Option<String>,
+}
+
+/// `mardi 25/11 à 10h00`: how a slot is shown to people.
+pub fn format_slot(at: NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    const DAYS: [&str; 7] = [
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    ];
+    format!(
+        "{} {:02}/{:02} à {}h{:02}",
+        DAYS[at.weekday().num_days_from_monday() as usize],
+        at.day(),
+        at.month(),
+        at.hour(),
+        at.minute()
+    )
+}

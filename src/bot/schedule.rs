@@ -1,0 +1,261 @@
+//! Appointment slots from opening hours. Pure: the caller passes the current time and
+//! the slots already taken.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// When the workshops and test tracks take appointments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Schedule {
+    pub slot_minutes: u32,
+    /// `HH:MM`, local time of the dealership.
+    pub opens_at: String,
+    pub closes_at: String,
+    /// Days without appointments: `mon`, `tue`, … `sun`.
+    pub closed_days: Vec<String>,
+    /// At most this many slots are offered at once, the earliest first.
+    pub max_offered: usize,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Self {
+            slot_minutes: 60,
+            opens_at: "09:00".into(),
+            closes_at: "18:00".into(),
+            closed_days: vec!["sun".into()],
+            max_offered: 8,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid schedule: {0}")]
+pub struct ScheduleError(String);
+
+/// The free slots offered to a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Availability {
+    /// Free slots from now to the end of the current week.
+    pub this_week: Vec<NaiveDateTime>,
+    /// Free slots of the next week.
+    pub next_week: Vec<NaiveDateTime>,
+}
+
+impl Schedule {
+    pub fn validate(&self) -> Result<(), ScheduleError> {
+        let (opens, closes) = self.hours()?;
+        if self.slot_minutes == 0 || opens + Duration::minutes(self.slot_minutes.into()) > closes {
+            return Err(ScheduleError(
+                "slot_minutes must be positive and fit between opens_at and closes_at".into(),
+            ));
+        }
+        for day in &self.closed_days {
+            parse_weekday(day).ok_or_else(|| ScheduleError(format!("unknown day {day:?}")))?;
+        }
+        if self.max_offered == 0 {
+            return Err(ScheduleError("max_offered must be positive".into()));
+        }
+        Ok(())
+    }
+
+    fn hours(&self) -> Result<(NaiveTime, NaiveTime), ScheduleError> {
+        let parse = |s: &str| {
+            NaiveTime::parse_from_str(s, "%H:%M")
+                .map_err(|_| ScheduleError(format!("bad time {s:?}")))
+        };
+        Ok((parse(&self.opens_at)?, parse(&self.closes_at)?))
+    }
+
+    fn is_open(&self, day: Weekday) -> bool {
+        !self
+            .closed_days
+            .iter()
+            .any(|d| parse_weekday(d) == Some(day))
+    }
+
+    /// Every slot start of the days in `[from_day, until_day)`, by opening hours.
+    fn slots_of_days(&self, from_day: NaiveDate, until_day: NaiveDate) -> Vec<NaiveDateTime> {
+        let Ok((opens, closes)) = self.hours() else {
+            return Vec::new();
+        };
+        let step = Duration::minutes(self.slot_minutes.max(1).into());
+        let mut slots = Vec::new();
+        let mut day = from_day;
+        while day < until_day {
+            if self.is_open(day.weekday()) {
+                let mut start = day.and_time(opens);
+                while start + step <= day.and_time(closes) {
+                    slots.push(start);
+                    start += step;
+                }
+            }
+            day = day.succ_opt().expect("date in range");
+        }
+        slots
+    }
+
+    /// Whether `at` is the start of a slot of this schedule.
+    pub fn is_slot(&self, at: NaiveDateTime) -> bool {
+        let day = at.date();
+        self.slots_of_days(day, day.succ_opt().expect("date in range"))
+            .contains(&at)
+    }
+
+    /// Free slots of this week (from `now`) and of next week, at most `max_offered` each.
+    pub fn availability(&self, now: NaiveDateTime, taken: &HashSet<NaiveDateTime>) -> Availability {
+        let this_monday = week_start(now.date());
+        let next_monday = this_monday + Duration::days(7);
+        let free = |from: NaiveDate, until: NaiveDate| -> Vec<NaiveDateTime> {
+            self.slots_of_days(from, until)
+                .into_iter()
+                .filter(|slot| *slot > now && !taken.contains(slot))
+                .take(self.max_offered)
+                .collect()
+        };
+        Availability {
+            this_week: free(now.date(), next_monday),
+            next_week: free(next_monday, next_monday + Duration::days(7)),
+        }
+    }
+
+    /// The range of slot starts that [`Schedule::availability`] may offer at `now`.
+    pub fn offer_window(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
+        let end = week_start(now.date()) + Duration::days(14);
+        (now, end.and_time(NaiveTime::MIN))
+    }
+}
+
+/// Monday of the week of `day`.
+pub fn week_start(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(day.weekday().num_days_from_monday().into())
+}
+
+fn parse_weekday(value: &str) -> Option<Weekday> {
+    match value.trim().to_lowercase().as_str() {
+        "mon" => Some(Weekday::Mon),
+        "tue" => Some(Weekday::Tue),
+        "wed" => Some(Weekday::Wed),
+        "thu" => Some(Weekday::Thu),
+        "fri" => Some(Weekday::Fri),
+        "sat" => Some(Weekday::Sat),
+        "sun" => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn schedule() -> Schedule {
+        Schedule {
+            slot_minutes: 120,
+            opens_at: "09:00".into(),
+            closes_at: "17:00".into(),
+            closed_days: vec!["sat".into(), "sun".into()],
+            max_offered: 50,
+        }
+    }
+
+    #[test]
+    fn this_week_starts_now_and_skips_closed_days_and_taken_slots() {
+        // Thursday 2026-11-26 10:30: remaining slots are Thu 11h, 13h, 15h and Fri's four.
+        let now = at("2026-11-26 10:30");
+        let taken: HashSet<_> = [at("2026-11-27 09:00")].into();
+        let offer = schedule().availability(now, &taken);
+        assert_eq!(
+            offer.this_week,
+            vec![
+                at("2026-11-26 11:00"),
+                at("2026-11-26 13:00"),
+                at("2026-11-26 15:00"),
+                at("2026-11-27 11:00"),
+                at("2026-11-27 13:00"),
+                at("2026-11-27 15:00"),
+            ]
+        );
+        assert_eq!(offer.next_week.first(), Some(&at("2026-11-30 09:00")));
+        assert_eq!(offer.next_week.len(), 20);
+    }
+
+    #[test]
+    fn after_the_last_slot_of_the_week_nothing_is_left_this_week() {
+        let offer = schedule().availability(at("2026-11-27 16:00"), &HashSet::new());
+        assert!(offer.this_week.is_empty());
+        assert!(!offer.next_week.is_empty());
+        // On Sunday, "this week" is already over too.
+        let offer = schedule().availability(at("2026-11-29 08:00"), &HashSet::new());
+        assert!(offer.this_week.is_empty());
+        assert_eq!(offer.next_week[0], at("2026-11-30 09:00"));
+    }
+
+    #[test]
+    fn offers_are_capped_to_the_earliest_slots() {
+        let capped = Schedule {
+            max_offered: 3,
+            ..schedule()
+        };
+        let offer = capped.availability(at("2026-11-23 07:00"), &HashSet::new());
+        assert_eq!(
+            offer.this_week,
+            vec![
+                at("2026-11-23 09:00"),
+                at("2026-11-23 11:00"),
+                at("2026-11-23 13:00")
+            ]
+        );
+    }
+
+    #[test]
+    fn slot_starts_follow_the_opening_hours() {
+        let s = schedule();
+        assert!(s.is_slot(at("2026-11-26 13:00")));
+        assert!(!s.is_slot(at("2026-11-26 14:00")), "not on the slot grid");
+        assert!(!s.is_slot(at("2026-11-26 17:00")), "closing time");
+        assert!(!s.is_slot(at("2026-11-28 09:00")), "closed on Saturday");
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        for offset in 0..7 {
+            assert_eq!(week_start(monday + Duration::days(offset)), monday);
+        }
+    }
+
+    #[test]
+    fn bad_schedules_are_refused() {
+        assert!(Schedule::default().validate().is_ok());
+        assert!(Schedule {
+            opens_at: "9h".into(),
+            ..Schedule::default()
+        }
+        .validate()
+        .is_err());
+        assert!(Schedule {
+            slot_minutes: 0,
+            ..Schedule::default()
+        }
+        .validate()
+        .is_err());
+        assert!(Schedule {
+            closed_days: vec!["dimanche".into()],
+            ..Schedule::default()
+        }
+        .validate()
+        .is_err());
+        assert!(Schedule {
+            slot_minutes: 600,
+            ..Schedule::default()
+        }
+        .validate()
+        .is_err());
+    }
+}

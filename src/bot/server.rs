@@ -1,0 +1,315 @@
+//! Server side of the assistant: each customer's workflow state and transcript, free
+//! slots, and atomic bookings.
+
+use super::{
+    machine::{self, BotState, Contact, Effect, Step},
+    schedule::{Availability, Schedule},
+    Appointment, BotLine, BotView, Calendar,
+};
+use crate::{
+    auth::server::db_error,
+    error::{AppError, ErrorCode},
+    server::AppState,
+};
+use chrono::NaiveDateTime;
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// Longest answer the assistant reads.
+pub const MAX_ANSWER_CHARS: usize = 500;
+/// Lines of transcript shown on the assistant page.
+const TRANSCRIPT_LINES: i64 = 60;
+
+fn contact(state: &AppState) -> Contact {
+    Contact {
+        email: state.settings.contact_email.clone(),
+        phone: state.settings.contact_phone.clone(),
+    }
+}
+
+async fn transcript(pool: &PgPool, customer: Uuid) -> Result<Vec<BotLine>, AppError> {
+    let rows: Vec<(bool, String)> = sqlx::query_as(
+        "select from_bot, body from (
+             select id, from_bot, body from bot_lines where customer_id = $1 order by id desc limit $2
+         ) recent order by id",
+    )
+    .bind(customer)
+    .bind(TRANSCRIPT_LINES)
+    .fetch_all(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|(from_bot, text)| BotLine { from_bot, text })
+        .collect())
+}
+
+async fn view(pool: &PgPool, customer: Uuid, state: &BotState) -> Result<BotView, AppError> {
+    Ok(BotView {
+        lines: transcript(pool, customer).await?,
+        quick_replies: machine::quick_replies(state),
+        input_hint: machine::input_hint(state).into(),
+    })
+}
+
+async fn append_lines(
+    conn: &mut PgConnection,
+    customer: Uuid,
+    lines: impl IntoIterator<Item = (bool, String)>,
+) -> Result<(), AppError> {
+    for (from_bot, body) in lines {
+        sqlx::query("insert into bot_lines (customer_id, from_bot, body) values ($1, $2, $3)")
+            .bind(customer)
+            .bind(from_bot)
+            .bind(body)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+async fn save_state(
+    conn: &mut PgConnection,
+    customer: Uuid,
+    state: &BotState,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into bot_conversations (customer_id, state) values ($1, $2)
+         on conflict (customer_id) do update set state = excluded.state, updated_at = now()",
+    )
+    .bind(customer)
+    .bind(sqlx::types::Json(state))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// The customer's conversation, opened on first visit.
+pub async fn conversation(state: &AppState, customer: Uuid) -> Result<BotView, AppError> {
+    let stored: Option<sqlx::types::Json<BotState>> =
+        sqlx::query_scalar("select state from bot_conversations where customer_id = $1")
+            .bind(customer)
+            .fetch_optional(&state.pool)
+            .await
+            .map_err(db_error)?;
+    let bot_state = match stored {
+        Some(sqlx::types::Json(bot_state)) => bot_state,
+        None => {
+            let opening = machine::start();
+            let mut tx = state.pool.begin().await.map_err(db_error)?;
+            append_lines(
+                &mut tx,
+                customer,
+                opening.say.into_iter().map(|s| (true, s)),
+            )
+            .await?;
+            save_state(&mut tx, customer, &opening.state).await?;
+            tx.commit().await.map_err(db_error)?;
+            opening.state
+        }
+    };
+    view(&state.pool, customer, &bot_state).await
+}
+
+/// Takes the customer's answer through the workflow, carrying out its effects.
+pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<BotView, AppError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(AppError::invalid_input(
+            "Écrivez une réponse ou choisissez une proposition.",
+        ));
+    }
+    if input.chars().count() > MAX_ANSWER_CHARS {
+        return Err(AppError::invalid_input(format!(
+            "Votre réponse dépasse {MAX_ANSWER_CHARS} caractères."
+        )));
+    }
+    let mut tx = state.pool.begin().await.map_err(db_error)?;
+    // One answer at a time per customer, even from two tabs.
+    let stored: Option<sqlx::types::Json<BotState>> =
+        sqlx::query_scalar("select state from bot_conversations where customer_id = $1 for update")
+            .bind(customer)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    let current = stored
+        .map(|s| s.0)
+        .unwrap_or_else(|| machine::start().state);
+
+    let now = state.local_now();
+    let mut step = machine::handle(&current, input, now.date(), &contact(state));
+    let mut said = std::mem::take(&mut step.say);
+    while let Some(effect) = step.effect.take() {
+        step = match effect {
+            Effect::FindSlots(calendar) => {
+                let free = availability(&mut tx, &state.settings.booking, calendar, now).await?;
+                machine::offer(calendar, &free, vec![])
+            }
+            Effect::Book {
+                calendar,
+                starts_at,
+            } => {
+                match book(
+                    &mut tx,
+                    &state.settings.booking,
+                    customer,
+                    calendar,
+                    starts_at,
+                    now,
+                )
+                .await?
+                {
+                    Booking::Done => machine::booked(calendar, starts_at),
+                    Booking::Taken => {
+                        let free =
+                            availability(&mut tx, &state.settings.booking, calendar, now).await?;
+                        machine::slot_taken(calendar, &free)
+                    }
+                }
+            }
+        };
+        said.append(&mut step.say);
+    }
+    let Step { state: next, .. } = step;
+
+    append_lines(
+        &mut tx,
+        customer,
+        std::iter::once((false, input.to_owned())).chain(said.into_iter().map(|s| (true, s))),
+    )
+    .await?;
+    save_state(&mut tx, customer, &next).await?;
+    tx.commit().await.map_err(db_error)?;
+    view(&state.pool, customer, &next).await
+}
+
+async fn availability(
+    conn: &mut PgConnection,
+    schedule: &Schedule,
+    calendar: Calendar,
+    now: NaiveDateTime,
+) -> Result<Availability, AppError> {
+    let (from, until) = Schedule::offer_window(now);
+    let taken: Vec<NaiveDateTime> = sqlx::query_scalar(
+        "select starts_at from appointments
+         where calendar = $1 and cancelled_at is null and starts_at >= $2 and starts_at < $3",
+    )
+    .bind(calendar.as_str())
+    .bind(from)
+    .bind(until)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let taken: HashSet<NaiveDateTime> = taken.into_iter().collect();
+    Ok(schedule.availability(now, &taken))
+}
+
+enum Booking {
+    Done,
+    Taken,
+}
+
+/// Books a slot; the unique index on live slots makes exactly one of simultaneous
+/// bookings succeed. A savepoint keeps the surrounding transaction usable on conflict.
+async fn book(
+    conn: &mut PgConnection,
+    schedule: &Schedule,
+    customer: Uuid,
+    calendar: Calendar,
+    starts_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<Booking, AppError> {
+    if starts_at <= now || !schedule.is_slot(starts_at) {
+        return Ok(Booking::Taken);
+    }
+    let inserted = sqlx::query(
+        "insert into appointments (calendar, starts_at, customer_id) values ($1, $2, $3)
+         on conflict (calendar, starts_at) where cancelled_at is null do nothing",
+    )
+    .bind(calendar.as_str())
+    .bind(starts_at)
+    .bind(customer)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(if inserted.rows_affected() == 1 {
+        metrics::counter!("paddock_appointments_booked_total", "calendar" => calendar.as_str())
+            .increment(1);
+        Booking::Done
+    } else {
+        Booking::Taken
+    })
+}
+
+type AppointmentRow = (Uuid, String, NaiveDateTime, Option<String>);
+
+fn appointment((id, calendar, starts_at, customer): AppointmentRow) -> Option<Appointment> {
+    Some(Appointment {
+        id,
+        calendar: Calendar::parse(&calendar)?,
+        starts_at,
+        customer,
+    })
+}
+
+/// The customer's upcoming appointments, soonest first.
+pub async fn upcoming_for(state: &AppState, customer: Uuid) -> Result<Vec<Appointment>, AppError> {
+    let rows: Vec<AppointmentRow> = sqlx::query_as(
+        "select id, calendar, starts_at, null::text from appointments
+         where customer_id = $1 and cancelled_at is null and starts_at >= $2
+         order by starts_at",
+    )
+    .bind(customer)
+    .bind(state.local_now())
+    .fetch_all(&state.pool)
+    .await
+    .map_err(db_error)?;
+    Ok(rows.into_iter().filter_map(appointment).collect())
+}
+
+/// Cancels one of the customer's own upcoming appointments; the slot is free again.
+pub async fn cancel(state: &AppState, customer: Uuid, id: Uuid) -> Result<(), AppError> {
+    let cancelled = sqlx::query(
+        "update appointments set cancelled_at = now()
+         where id = $1 and customer_id = $2 and cancelled_at is null and starts_at >= $3",
+    )
+    .bind(id)
+    .bind(customer)
+    .bind(state.local_now())
+    .execute(&state.pool)
+    .await
+    .map_err(db_error)?;
+    if cancelled.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::NotFound,
+            "Ce rendez-vous n’existe pas, est déjà annulé ou est passé.",
+        ))
+    }
+}
+
+/// A calendar's appointments of the week starting on `monday`, with customer names.
+pub async fn agenda(
+    pool: &PgPool,
+    calendar: Calendar,
+    monday: chrono::NaiveDate,
+) -> Result<Vec<Appointment>, AppError> {
+    let from = monday.and_time(chrono::NaiveTime::MIN);
+    let rows: Vec<AppointmentRow> = sqlx::query_as(
+        "select a.id, a.calendar, a.starts_at, u.display_name from appointments a
+         join users u on u.id = a.customer_id
+         where a.calendar = $1 and a.cancelled_at is null
+           and a.starts_at >= $2 and a.starts_at < $2 + interval '7 days'
+         order by a.starts_at",
+    )
+    .bind(calendar.as_str())
+    .bind(from)
+    .fetch_all(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(rows.into_iter().filter_map(appointment).collect())
+}
