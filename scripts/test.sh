@@ -48,6 +48,10 @@ step "end-to-end tests (Playwright, Chromium, release build)"
 e2e_db="paddock_e2e"
 admin_url="${DATABASE_URL%/*}/postgres"
 psql -q -d "$admin_url" -c "drop database if exists $e2e_db with (force)" -c "create database $e2e_db"
+if curl -fsS "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1; then
+  echo "port $E2E_PORT is already serving something: stop it or set PADDOCK_E2E_PORT" >&2
+  exit 1
+fi
 server_log="$log_dir/server.log"
 DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
 LEPTOS_SITE_ROOT="$root/target/site" \

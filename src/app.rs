@@ -16,7 +16,6 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    hooks::use_location,
     path,
 };
 
@@ -137,12 +136,6 @@ pub fn Seo(
 fn SiteHeader() -> impl IntoView {
     let auth = use_auth();
     let (menu_open, set_menu_open) = signal(false);
-    // Close the menu after each navigation on small screens.
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        set_menu_open.set(false);
-    });
     let user = move || auth.user.get().and_then(|r| r.ok()).flatten();
 
     view! {
@@ -166,6 +159,8 @@ fn SiteHeader() -> impl IntoView {
                     class="main-nav"
                     class:open=move || menu_open.get()
                     aria-label="Navigation principale"
+                    // On small screens, following a link (or logging out) closes the menu.
+                    on:click=move |_| set_menu_open.set(false)
                 >
                     <ul>
                         <li><A href="/" exact=true>"Accueil"</A></li>

@@ -62,6 +62,26 @@ async fn reach_maintenance_slots(app: &TestApp, client: &Client) -> Vec<String> 
     slots
 }
 
+/// The server at Tuesday 9h, without the seed's appointments.
+async fn empty_calendars(pool: PgPool) -> TestApp {
+    let app = TestApp::spawn_at(pool, tuesday_morning()).await;
+    sqlx::query("delete from appointments")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app
+}
+
+/// Julie books the first maintenance slot offered; returns her client and the offer.
+async fn julie_books_the_first_maintenance_slot(app: &TestApp) -> (Client, Vec<String>) {
+    let julie = app
+        .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+        .await;
+    let slots = reach_maintenance_slots(app, &julie).await;
+    answer(app, &julie, &slots[0]).await;
+    (julie, slots)
+}
+
 async fn live_appointments(pool: &PgPool, calendar: &str) -> Vec<(String, String)> {
     sqlx::query_as(
         "select to_char(a.starts_at, 'YYYY-MM-DD\"T\"HH24:MI'), u.email from appointments a join users u on u.id = a.customer_id
@@ -76,11 +96,7 @@ async fn live_appointments(pool: &PgPool, calendar: &str) -> Vec<(String, String
 
 #[sqlx::test]
 async fn the_maintenance_path_books_a_slot_saved_on_the_server(pool: PgPool) {
-    let app = TestApp::spawn_at(pool, tuesday_morning()).await;
-    sqlx::query("delete from appointments")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let app = empty_calendars(pool).await;
     let client = app
         .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
         .await;
@@ -118,11 +134,7 @@ async fn the_maintenance_path_books_a_slot_saved_on_the_server(pool: PgPool) {
 
 #[sqlx::test]
 async fn two_customers_picking_the_same_slot_get_it_once(pool: PgPool) {
-    let app = TestApp::spawn_at(pool, tuesday_morning()).await;
-    sqlx::query("delete from appointments")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let app = empty_calendars(pool).await;
     let julie = app
         .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
         .await;
@@ -154,16 +166,8 @@ async fn two_customers_picking_the_same_slot_get_it_once(pool: PgPool) {
 
 #[sqlx::test]
 async fn calendars_are_isolated(pool: PgPool) {
-    let app = TestApp::spawn_at(pool, tuesday_morning()).await;
-    sqlx::query("delete from appointments")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let julie = app
-        .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
-        .await;
-    let slots = reach_maintenance_slots(&app, &julie).await;
-    answer(&app, &julie, &slots[0]).await;
+    let app = empty_calendars(pool).await;
+    let (_, slots) = julie_books_the_first_maintenance_slot(&app).await;
 
     // The same hour is still free for a road test.
     let thomas = app.logged_in_client(THOMAS, CUSTOMER_PASSWORD).await;
@@ -180,11 +184,7 @@ async fn calendars_are_isolated(pool: PgPool) {
 
 #[sqlx::test]
 async fn with_this_week_fully_booked_next_week_is_offered(pool: PgPool) {
-    let app = TestApp::spawn_at(pool, tuesday_morning()).await;
-    sqlx::query("delete from appointments")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let app = empty_calendars(pool).await;
     // Every remaining track slot of the week is taken.
     sqlx::query(
         "insert into appointments (calendar, starts_at, customer_id)
@@ -232,7 +232,10 @@ async fn the_conversation_resumes_on_another_device(pool: PgPool) {
         last_bot_line(&resumed),
         "De quelle année est votre moto ? (par exemple 2019)"
     );
-    assert!(transcript(&resumed).contains("entretien"));
+    assert!(
+        transcript(&resumed).contains("Vérifier l’entretien de ma moto"),
+        "a quick reply is shown by its label"
+    );
     let view = answer(&app, &laptop, "2031").await;
     assert!(
         last_bot_line(&view).contains("De quelle année"),
@@ -242,16 +245,8 @@ async fn the_conversation_resumes_on_another_device(pool: PgPool) {
 
 #[sqlx::test]
 async fn a_customer_sees_and_cancels_only_their_own_appointments(pool: PgPool) {
-    let app = TestApp::spawn_at(pool, tuesday_morning()).await;
-    sqlx::query("delete from appointments")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let julie = app
-        .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
-        .await;
-    let slots = reach_maintenance_slots(&app, &julie).await;
-    answer(&app, &julie, &slots[0]).await;
+    let app = empty_calendars(pool).await;
+    let (julie, slots) = julie_books_the_first_maintenance_slot(&app).await;
     let mine: Value = app
         .call(&julie, "appointments/mine", &[])
         .await
@@ -286,16 +281,8 @@ async fn a_customer_sees_and_cancels_only_their_own_appointments(pool: PgPool) {
 
 #[sqlx::test]
 async fn the_agenda_is_for_admins_only(pool: PgPool) {
-    let app = TestApp::spawn_at(pool, tuesday_morning()).await;
-    sqlx::query("delete from appointments")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let julie = app
-        .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
-        .await;
-    let slots = reach_maintenance_slots(&app, &julie).await;
-    answer(&app, &julie, &slots[0]).await;
+    let app = empty_calendars(pool).await;
+    let (julie, _) = julie_books_the_first_maintenance_slot(&app).await;
 
     let refused = app
         .call(&julie, "admin/agenda", &[("calendar", "maintenance")])

@@ -175,10 +175,15 @@ pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<Bot
     }
     let Step { state: next, .. } = step;
 
+    // A quick reply is shown in the transcript by its label, as the customer saw it.
+    let shown = machine::quick_replies(&current)
+        .into_iter()
+        .find(|reply| reply.value == input)
+        .map_or_else(|| input.to_owned(), |reply| reply.label);
     append_lines(
         &mut tx,
         customer,
-        std::iter::once((false, input.to_owned())).chain(said.into_iter().map(|s| (true, s))),
+        std::iter::once((false, shown)).chain(said.into_iter().map(|s| (true, s))),
     )
     .await?;
     save_state(&mut tx, customer, &next).await?;
