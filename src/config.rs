@@ -39,6 +39,15 @@ pub struct Settings {
     pub timezone: String,
     /// Opening hours and slot length of the appointment calendars.
     pub booking: Schedule,
+    /// Chat posts allowed per user per 10 seconds.
+    pub chat_posts_per_10_seconds: u32,
+    /// Frames a WebSocket may have waiting; a client that falls further behind is
+    /// disconnected (and resumes) rather than slowing the room for everyone.
+    pub ws_send_queue: usize,
+    /// The server pings each WebSocket this often, and checks its session is alive.
+    pub ws_ping_seconds: u64,
+    /// A WebSocket silent for this long is closed.
+    pub ws_idle_timeout_seconds: u64,
 }
 
 impl Default for Settings {
@@ -58,6 +67,10 @@ impl Default for Settings {
             contact_phone: "+33 1 23 45 67 89".into(),
             timezone: "Europe/Paris".into(),
             booking: Schedule::default(),
+            chat_posts_per_10_seconds: 20,
+            ws_send_queue: 256,
+            ws_ping_seconds: 20,
+            ws_idle_timeout_seconds: 60,
         }
     }
 }

@@ -25,6 +25,11 @@ pub enum ErrorCode {
     CrossSiteRequest,
     Unavailable,
     Internal,
+    RoomFull,
+    RoomClosed,
+    NotMember,
+    MessageTooLong,
+    RoomNameTaken,
 }
 
 impl ErrorCode {
@@ -36,7 +41,10 @@ impl ErrorCode {
             | ErrorCode::InvalidDisplayName
             | ErrorCode::PasswordTooShort
             | ErrorCode::PasswordTooLong => 422,
-            ErrorCode::EmailTaken => 409,
+            ErrorCode::EmailTaken | ErrorCode::RoomNameTaken | ErrorCode::RoomFull => 409,
+            ErrorCode::RoomClosed => 410,
+            ErrorCode::NotMember => 403,
+            ErrorCode::MessageTooLong => 422,
             ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => 401,
             ErrorCode::RateLimited => 429,
             ErrorCode::Forbidden | ErrorCode::CrossSiteRequest => 403,

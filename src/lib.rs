@@ -11,6 +11,7 @@ pub mod app;
 pub mod auth;
 pub mod bot;
 pub mod catalog;
+pub mod chat;
 pub mod error;
 
 #[cfg(feature = "ssr")]

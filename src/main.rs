@@ -78,6 +78,12 @@ async fn run() -> Result<(), String> {
     tokio::spawn(store.continuously_delete_expired(Duration::from_secs(300)));
 
     let state = AppState::new(pool, settings, leptos_options);
+    state
+        .chat
+        .hub
+        .start_listener()
+        .await
+        .map_err(|e| format!("cannot listen to chat events: {e}"))?;
     let limiter = state.login_limiter.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
@@ -86,7 +92,6 @@ async fn run() -> Result<(), String> {
             limiter.forget_idle_keys();
         }
     });
-    observability::prometheus();
 
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(address)

@@ -569,4 +569,21 @@ async fn the_seed_is_idempotent_and_loaded_only_into_an_empty_database(pool: PgP
     .await
     .unwrap();
     assert_eq!((admins, customers), (2, 5));
+    // Rooms: one full, one deleted; sequences match the stored history.
+    let (full, deleted): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where (select count(*) from channel_members m where m.channel_id = r.id) >= r.capacity),
+                count(*) filter (where deleted_at is not null)
+         from rooms r",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((full, deleted), (1, 1));
+    let mismatched: i64 = sqlx::query_scalar(
+        "select count(*) from channels c where c.last_seq <> coalesce((select max(seq) from messages m where m.channel_id = c.id), 0)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(mismatched, 0);
 }

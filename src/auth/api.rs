@@ -89,7 +89,20 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::server::context::{respond, session};
     respond(
         async {
-            super::server::end_session(&session().await?).await?;
+            let session = session().await?;
+            let session_id = session.id().map(|id| id.to_string());
+            super::server::end_session(&session).await?;
+            if let Some(session_id) = session_id {
+                // Close this session's WebSockets on every instance.
+                let state = crate::server::context::app_state()?;
+                let mut conn = state
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err(super::server::db_error)?;
+                let event = crate::chat::server::hub::Event::SessionEnded { session_id };
+                crate::chat::server::store::publish(&mut conn, &event).await?;
+            }
             leptos_axum::redirect("/");
             Ok(())
         }

@@ -10,6 +10,7 @@ pub mod seo;
 use crate::{
     app::{shell, App, SiteUrl},
     auth::server::LoginLimiter,
+    chat::server::{ws, Chat},
     config::Settings,
 };
 use axum::{
@@ -59,6 +60,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub login_limiter: Arc<LoginLimiter>,
     pub clock: Clock,
+    pub chat: Arc<Chat>,
 }
 
 impl AppState {
@@ -67,12 +69,14 @@ impl AppState {
             settings.login_attempts_per_ip_per_minute,
             settings.login_attempts_per_account_per_15_minutes,
         ));
+        let chat = Arc::new(Chat::new(pool.clone(), &settings));
         Self {
             pool,
             settings: Arc::new(settings),
             leptos_options,
             login_limiter,
             clock: Clock::system(),
+            chat,
         }
     }
 
@@ -113,6 +117,8 @@ async fn server_fn_handler(
 
 /// The whole application, ready to serve with `into_make_service_with_connect_info`.
 pub fn router(state: AppState) -> Router {
+    // Installed before the first request, so that every request is counted.
+    observability::prometheus();
     let routes = generate_route_list(App);
     let page_state = state.clone();
     let fallback_state = state.clone();
@@ -143,6 +149,7 @@ pub fn router(state: AppState) -> Router {
             "/api/{*path}",
             get(server_fn_handler).post(server_fn_handler),
         )
+        .route("/ws", get(ws::upgrade))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -51,7 +51,9 @@ impl TestApp {
             .site_root("target/site")
             .env(Env::PROD)
             .build();
-        let app = router(AppState::new(pool.clone(), settings, options).with_clock(clock));
+        let state = AppState::new(pool.clone(), settings, options).with_clock(clock);
+        state.chat.hub.start_listener().await.expect("LISTEN works");
+        let app = router(state);
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -115,6 +117,18 @@ impl TestApp {
 pub async fn error_code(response: Response) -> String {
     let body: serde_json::Value = response.json().await.expect("a JSON error");
     body["code"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Logs in and returns the `Cookie` header value of the new session.
+pub async fn session_cookie_of(app: &TestApp, email: &str, password: &str) -> String {
+    let response = app.login(&app.client(), email, password).await;
+    assert_eq!(response.status(), 200, "login of {email}");
+    session_cookie(&response)
+        .expect("a session cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 pub fn session_cookie(response: &Response) -> Option<String> {

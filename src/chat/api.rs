@@ -1,0 +1,75 @@
+//! Room management (admins) and the room list, as server functions.
+
+use super::protocol::RoomSummary;
+use crate::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// Rooms that are not deleted, with their member counts.
+#[server(endpoint = "rooms/list")]
+pub async fn list_rooms() -> Result<Vec<RoomSummary>, AppError> {
+    use crate::server::context::{app_state, require_user, respond};
+    respond(
+        async {
+            require_user().await?;
+            super::server::store::live_rooms(&app_state()?.pool).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/rooms/create")]
+pub async fn create_room(name: String, capacity: i32) -> Result<RoomSummary, AppError> {
+    use super::{normalize_room_name, validate_capacity};
+    use crate::server::context::{app_state, require_admin, respond};
+    respond(
+        async {
+            let admin = require_admin().await?;
+            let name = normalize_room_name(&name)?;
+            let capacity = validate_capacity(capacity)?;
+            super::server::store::create_room(&app_state()?.pool, admin.id, &name, capacity).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/rooms/rename")]
+pub async fn rename_room(room_id: Uuid, name: String) -> Result<(), AppError> {
+    use super::normalize_room_name;
+    use crate::server::context::{app_state, require_admin, respond};
+    respond(
+        async {
+            require_admin().await?;
+            let name = normalize_room_name(&name)?;
+            super::server::store::update_room(&app_state()?.pool, room_id, Some(&name), None).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/rooms/capacity")]
+pub async fn set_room_capacity(room_id: Uuid, capacity: i32) -> Result<(), AppError> {
+    use super::validate_capacity;
+    use crate::server::context::{app_state, require_admin, respond};
+    respond(
+        async {
+            require_admin().await?;
+            let capacity = validate_capacity(capacity)?;
+            super::server::store::update_room(&app_state()?.pool, room_id, None, Some(capacity))
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/rooms/delete")]
+pub async fn delete_room(room_id: Uuid) -> Result<(), AppError> {
+    use crate::server::context::{app_state, require_admin, respond};
+    respond(
+        async {
+            require_admin().await?;
+            super::server::store::delete_room(&app_state()?.pool, room_id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,109 @@
+//! Real-time chat: admin-managed rooms, direct conversations between customers, and the
+//! WebSocket protocol shared by the server and the browser.
+//!
+//! Every message is stored before it is acknowledged or delivered, and carries the
+//! sequence number of its channel, so that a client resuming after a disconnect asks for
+//! what follows the last sequence it saw and receives each missed message once, in order.
+
+pub mod api;
+pub mod protocol;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::error::{AppError, ErrorCode};
+
+pub const MIN_ROOM_NAME_CHARS: usize = 3;
+pub const MAX_ROOM_NAME_CHARS: usize = 60;
+pub const MIN_ROOM_CAPACITY: i32 = 2;
+pub const MAX_ROOM_CAPACITY: i32 = 500;
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+/// Largest WebSocket frame or message accepted; larger ones close the socket (1009).
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+
+/// A room name, trimmed with inner spaces collapsed, 3 to 60 characters.
+pub fn normalize_room_name(raw: &str) -> Result<String, AppError> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = name.chars().count();
+    if (MIN_ROOM_NAME_CHARS..=MAX_ROOM_NAME_CHARS).contains(&chars)
+        && !name.chars().any(char::is_control)
+    {
+        Ok(name)
+    } else {
+        Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!("Le nom du salon doit contenir entre {MIN_ROOM_NAME_CHARS} et {MAX_ROOM_NAME_CHARS} caractères."),
+        ))
+    }
+}
+
+pub fn validate_capacity(capacity: i32) -> Result<i32, AppError> {
+    if (MIN_ROOM_CAPACITY..=MAX_ROOM_CAPACITY).contains(&capacity) {
+        Ok(capacity)
+    } else {
+        Err(AppError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "La capacité d’un salon va de {MIN_ROOM_CAPACITY} à {MAX_ROOM_CAPACITY} membres."
+            ),
+        ))
+    }
+}
+
+/// A message body: trimmed, not empty, at most 2,000 characters.
+pub fn validate_message(body: &str) -> Result<&str, AppError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::new(
+            ErrorCode::InvalidInput,
+            "Le message est vide.",
+        ));
+    }
+    if body.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(AppError::new(
+            ErrorCode::MessageTooLong,
+            format!("Un message compte au plus {MAX_MESSAGE_CHARS} caractères."),
+        ));
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_names_are_tidied_and_bounded() {
+        assert_eq!(
+            normalize_room_name("  Balades   du dimanche ").unwrap(),
+            "Balades du dimanche"
+        );
+        assert!(normalize_room_name("ab").is_err());
+        assert!(normalize_room_name(&"x".repeat(61)).is_err());
+        assert!(
+            normalize_room_name(&"é".repeat(60)).is_ok(),
+            "characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn capacities_go_from_two_to_five_hundred() {
+        assert!(validate_capacity(1).is_err());
+        assert_eq!(validate_capacity(2).unwrap(), 2);
+        assert_eq!(validate_capacity(500).unwrap(), 500);
+        assert!(validate_capacity(501).is_err());
+    }
+
+    #[test]
+    fn messages_are_trimmed_and_at_most_two_thousand_characters() {
+        assert_eq!(validate_message("  salut ").unwrap(), "salut");
+        assert_eq!(
+            validate_message("   ").unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        assert!(validate_message(&"é".repeat(2000)).is_ok());
+        assert_eq!(
+            validate_message(&"a".repeat(2001)).unwrap_err().code,
+            ErrorCode::MessageTooLong
+        );
+    }
+}

@@ -1,0 +1,347 @@
+//! This instance's registry of live sockets and the fan-out of events.
+//!
+//! Changes are published with PostgreSQL `NOTIFY` inside the transaction that makes them;
+//! every instance `LISTEN`s and delivers each event to its own sockets. A message is
+//! serialised once per instance, then shared by every socket that receives it.
+
+use super::store::{self, EVENTS_CHANNEL};
+use crate::chat::protocol::ServerMessage;
+use serde::{Deserialize, Serialize};
+use sqlx::{postgres::PgListener, PgPool};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, RwLock,
+    },
+    time::Duration,
+};
+use tokio::sync::{mpsc, Notify};
+use uuid::Uuid;
+
+/// What one instance tells the others (and itself) through PostgreSQL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    Message {
+        channel_id: Uuid,
+        seq: i64,
+    },
+    RoomUpdated {
+        room_id: Uuid,
+    },
+    RoomClosed {
+        room_id: Uuid,
+    },
+    Occupancy {
+        room_id: Uuid,
+        members: i64,
+    },
+    Typing {
+        channel_id: Uuid,
+        user_id: Uuid,
+        name: String,
+    },
+    /// The session ended (logout): its sockets close with 1008.
+    SessionEnded {
+        session_id: String,
+    },
+}
+
+/// A frame waiting in a socket's send queue.
+#[derive(Debug, Clone)]
+pub enum Outbound {
+    /// A channel message: sent only if it follows what this socket already received.
+    Message {
+        channel_id: Uuid,
+        seq: i64,
+        json: Arc<str>,
+    },
+    Other(Arc<str>),
+}
+
+/// Why the hub closes a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kick {
+    /// Logged out or session expired (1008, policy violation).
+    SessionEnded,
+    /// Its send queue is full: it cannot keep up (1013, try again later).
+    TooSlow,
+}
+
+struct Conn {
+    user_id: Uuid,
+    session_id: String,
+    tx: mpsc::Sender<Outbound>,
+    kick: Arc<KickSignal>,
+}
+
+#[derive(Default)]
+pub struct KickSignal {
+    reason: Mutex<Option<Kick>>,
+    notify: Notify,
+}
+
+impl KickSignal {
+    fn kick(&self, why: Kick) {
+        let mut reason = self.reason.lock().unwrap_or_else(|e| e.into_inner());
+        reason.get_or_insert(why);
+        self.notify.notify_one();
+    }
+
+    /// Waits until the hub kicks this socket.
+    pub async fn kicked(&self) -> Kick {
+        loop {
+            if let Some(why) = *self.reason.lock().unwrap_or_else(|e| e.into_inner()) {
+                return why;
+            }
+            self.notify.notified().await;
+        }
+    }
+}
+
+#[derive(Default)]
+struct Registry {
+    conns: HashMap<u64, Conn>,
+    channels: HashMap<Uuid, HashSet<u64>>,
+    lobby: HashSet<u64>,
+}
+
+pub struct Hub {
+    pool: PgPool,
+    next_id: AtomicU64,
+    registry: RwLock<Registry>,
+    /// Frames a socket may have waiting before it counts as too slow.
+    pub send_queue: usize,
+}
+
+/// A registered socket; unregisters itself when dropped.
+pub struct Registration {
+    pub id: u64,
+    pub kick: Arc<KickSignal>,
+    hub: Arc<Hub>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.hub.unregister(self.id);
+    }
+}
+
+impl Hub {
+    pub fn new(pool: PgPool, send_queue: usize) -> Arc<Self> {
+        Arc::new(Self {
+            pool,
+            next_id: AtomicU64::new(1),
+            registry: RwLock::new(Registry::default()),
+            send_queue,
+        })
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Registry> {
+        self.registry.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Registry> {
+        self.registry.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn register(
+        self: &Arc<Self>,
+        user_id: Uuid,
+        session_id: String,
+        tx: mpsc::Sender<Outbound>,
+    ) -> Registration {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let kick = Arc::new(KickSignal::default());
+        self.write().conns.insert(
+            id,
+            Conn {
+                user_id,
+                session_id,
+                tx,
+                kick: kick.clone(),
+            },
+        );
+        metrics::gauge!("paddock_ws_connections").increment(1.0);
+        Registration {
+            id,
+            kick,
+            hub: self.clone(),
+        }
+    }
+
+    fn unregister(&self, id: u64) {
+        let mut registry = self.write();
+        registry.conns.remove(&id);
+        registry.lobby.remove(&id);
+        registry.channels.retain(|_, subscribers| {
+            subscribers.remove(&id);
+            !subscribers.is_empty()
+        });
+        metrics::gauge!("paddock_ws_connections").decrement(1.0);
+    }
+
+    pub fn subscribe(&self, id: u64, channel_id: Uuid) {
+        self.write()
+            .channels
+            .entry(channel_id)
+            .or_default()
+            .insert(id);
+    }
+
+    pub fn unsubscribe(&self, id: u64, channel_id: Uuid) {
+        let mut registry = self.write();
+        if let Some(subscribers) = registry.channels.get_mut(&channel_id) {
+            subscribers.remove(&id);
+            if subscribers.is_empty() {
+                registry.channels.remove(&channel_id);
+            }
+        }
+    }
+
+    pub fn watch_rooms(&self, id: u64) {
+        self.write().lobby.insert(id);
+    }
+
+    /// Queues `frame` for each socket; a socket whose queue is full is disconnected
+    /// rather than slowing everyone else (it resumes from its last sequence).
+    fn deliver<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a u64>,
+        frame: &Outbound,
+        registry: &Registry,
+    ) {
+        for id in ids {
+            if let Some(conn) = registry.conns.get(id) {
+                if let Err(mpsc::error::TrySendError::Full(_)) = conn.tx.try_send(frame.clone()) {
+                    metrics::counter!("paddock_ws_slow_consumers_total").increment(1);
+                    conn.kick.kick(Kick::TooSlow);
+                }
+            }
+        }
+    }
+
+    fn to_channel(&self, channel_id: Uuid, frame: Outbound, except_user: Option<Uuid>) {
+        let registry = self.read();
+        if let Some(subscribers) = registry.channels.get(&channel_id) {
+            let ids = subscribers.iter().filter(|id| {
+                except_user
+                    .is_none_or(|user| registry.conns.get(id).is_some_and(|c| c.user_id != user))
+            });
+            self.deliver(ids, &frame, &registry);
+        }
+    }
+
+    fn to_lobby(&self, frame: Outbound) {
+        let registry = self.read();
+        self.deliver(registry.lobby.iter(), &frame, &registry);
+    }
+
+    /// Delivers one event to this instance's sockets.
+    pub async fn dispatch(&self, event: Event) {
+        match event {
+            Event::Message { channel_id, seq } => {
+                if !self.read().channels.contains_key(&channel_id) {
+                    return;
+                }
+                match store::message_at(&self.pool, channel_id, seq).await {
+                    Ok(Some(message)) => {
+                        let json = encode(&ServerMessage::Message(message));
+                        self.to_channel(
+                            channel_id,
+                            Outbound::Message {
+                                channel_id,
+                                seq,
+                                json,
+                            },
+                            None,
+                        );
+                    }
+                    Ok(None) => tracing::warn!(%channel_id, seq, "notified message not found"),
+                    Err(err) => tracing::warn!(?err, "cannot load a notified message"),
+                }
+            }
+            Event::RoomUpdated { room_id } => {
+                if let Ok(Some(room)) = store::room_summary(&self.pool, room_id).await {
+                    self.to_lobby(Outbound::Other(encode(&ServerMessage::RoomUpdated {
+                        room,
+                    })));
+                }
+            }
+            Event::RoomClosed { room_id } => {
+                let frame = Outbound::Other(encode(&ServerMessage::RoomClosed { room_id }));
+                self.to_lobby(frame.clone());
+                let registry = self.read();
+                // Members looking at the room, not already told through the lobby.
+                if let Some(subscribers) = registry.channels.get(&room_id) {
+                    let ids = subscribers.iter().filter(|id| !registry.lobby.contains(id));
+                    self.deliver(ids, &frame, &registry);
+                }
+            }
+            Event::Occupancy { room_id, members } => {
+                self.to_lobby(Outbound::Other(encode(&ServerMessage::Occupancy {
+                    room_id,
+                    members,
+                })));
+            }
+            Event::Typing {
+                channel_id,
+                user_id,
+                name,
+            } => {
+                let frame = Outbound::Other(encode(&ServerMessage::Typing {
+                    channel_id,
+                    user_id,
+                    name,
+                }));
+                self.to_channel(channel_id, frame, Some(user_id));
+            }
+            Event::SessionEnded { session_id } => {
+                let registry = self.read();
+                for conn in registry
+                    .conns
+                    .values()
+                    .filter(|c| c.session_id == session_id)
+                {
+                    conn.kick.kick(Kick::SessionEnded);
+                }
+            }
+        }
+    }
+
+    /// Listens to the events of every instance. Returns once `LISTEN` is in place, so
+    /// nothing committed afterwards is missed; the loop then runs in the background and
+    /// reconnects by itself.
+    pub async fn start_listener(self: &Arc<Self>) -> Result<(), sqlx::Error> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(EVENTS_CHANNEL).await?;
+        let hub = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(notification) => match serde_json::from_str::<Event>(notification.payload())
+                    {
+                        Ok(event) => hub.dispatch(event).await,
+                        Err(err) => tracing::warn!(%err, "unreadable event"),
+                    },
+                    // The pool is shutting down: release the connection and stop.
+                    Err(sqlx::Error::PoolClosed) => break,
+                    Err(err) => {
+                        // PgListener reconnects on the next recv; missed live events are
+                        // recovered by clients resuming from their last sequence.
+                        tracing::warn!(%err, "event listener interrupted");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+}
+
+pub fn encode(message: &ServerMessage) -> Arc<str> {
+    serde_json::to_string(message)
+        .expect("server messages always serialise")
+        .into()
+}

@@ -1,0 +1,536 @@
+//! Rooms, direct conversations, memberships and messages in PostgreSQL. Every change
+//! that others must see is published with [`publish`] in the same transaction, so it is
+//! announced exactly when it is committed.
+
+use super::hub::Event;
+use crate::{
+    auth::server::db_error,
+    chat::protocol::{ChatMessage, DirectSummary, RoomSummary},
+    error::{AppError, ErrorCode},
+};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// The PostgreSQL notification channel every Paddock instance listens to.
+pub const EVENTS_CHANNEL: &str = "paddock_events";
+
+pub async fn publish(conn: &mut PgConnection, event: &Event) -> Result<(), AppError> {
+    let payload = serde_json::to_string(event).map_err(|_| AppError::internal())?;
+    sqlx::query("select pg_notify($1, $2)")
+        .bind(EVENTS_CHANNEL)
+        .bind(payload)
+        .execute(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+fn room_closed() -> AppError {
+    AppError::new(
+        ErrorCode::RoomClosed,
+        "Ce salon a été supprimé : il est fermé.",
+    )
+}
+
+fn room_not_found() -> AppError {
+    AppError::new(ErrorCode::NotFound, "Ce salon n’existe pas.")
+}
+
+fn not_member() -> AppError {
+    AppError::new(
+        ErrorCode::NotMember,
+        "Vous ne participez pas à cette conversation.",
+    )
+}
+
+const ROOM_SUMMARY_SQL: &str = "select r.id, r.name, r.capacity,
+        (select count(*) from channel_members m where m.channel_id = r.id) as members
+    from rooms r";
+
+pub async fn room_summary(pool: &PgPool, room_id: Uuid) -> Result<Option<RoomSummary>, AppError> {
+    sqlx::query_as::<_, (Uuid, String, i32, i64)>(&format!(
+        "{ROOM_SUMMARY_SQL} where r.id = $1 and r.deleted_at is null"
+    ))
+    .bind(room_id)
+    .fetch_optional(pool)
+    .await
+    .map(|row| row.map(summary))
+    .map_err(db_error)
+}
+
+/// Rooms that are not deleted, by name.
+pub async fn live_rooms(pool: &PgPool) -> Result<Vec<RoomSummary>, AppError> {
+    sqlx::query_as::<_, (Uuid, String, i32, i64)>(&format!(
+        "{ROOM_SUMMARY_SQL} where r.deleted_at is null order by lower(r.name)"
+    ))
+    .fetch_all(pool)
+    .await
+    .map(|rows| rows.into_iter().map(summary).collect())
+    .map_err(db_error)
+}
+
+fn summary((id, name, capacity, members): (Uuid, String, i32, i64)) -> RoomSummary {
+    RoomSummary {
+        id,
+        name,
+        capacity,
+        members,
+    }
+}
+
+fn name_taken(err: sqlx::Error) -> AppError {
+    match err {
+        sqlx::Error::Database(e) if e.is_unique_violation() => {
+            AppError::new(ErrorCode::RoomNameTaken, "Un salon porte déjà ce nom.")
+        }
+        other => db_error(other),
+    }
+}
+
+pub async fn create_room(
+    pool: &PgPool,
+    admin: Uuid,
+    name: &str,
+    capacity: i32,
+) -> Result<RoomSummary, AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let id: Uuid = sqlx::query_scalar("insert into channels (kind) values ('room') returning id")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    sqlx::query("insert into rooms (id, name, capacity, created_by) values ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(name)
+        .bind(capacity)
+        .bind(admin)
+        .execute(&mut *tx)
+        .await
+        .map_err(name_taken)?;
+    publish(&mut tx, &Event::RoomUpdated { room_id: id }).await?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(RoomSummary {
+        id,
+        name: name.into(),
+        capacity,
+        members: 0,
+    })
+}
+
+/// Renames or resizes a live room. Lowering the capacity under the member count keeps
+/// the members and refuses new joins until the count is under it.
+pub async fn update_room(
+    pool: &PgPool,
+    room_id: Uuid,
+    name: Option<&str>,
+    capacity: Option<i32>,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let updated = sqlx::query(
+        "update rooms set name = coalesce($2, name), capacity = coalesce($3, capacity)
+         where id = $1 and deleted_at is null",
+    )
+    .bind(room_id)
+    .bind(name)
+    .bind(capacity)
+    .execute(&mut *tx)
+    .await
+    .map_err(name_taken)?;
+    if updated.rows_affected() == 0 {
+        return Err(room_not_found());
+    }
+    publish(&mut tx, &Event::RoomUpdated { room_id }).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+pub async fn delete_room(pool: &PgPool, room_id: Uuid) -> Result<(), AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let deleted =
+        sqlx::query("update rooms set deleted_at = now() where id = $1 and deleted_at is null")
+            .bind(room_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    if deleted.rows_affected() == 0 {
+        return Err(room_not_found());
+    }
+    publish(&mut tx, &Event::RoomClosed { room_id }).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Joins a room. The room's row lock serialises joins, so a full room is never joined,
+/// even when many customers race for its last seat.
+pub async fn join_room(
+    pool: &PgPool,
+    user: Uuid,
+    room_id: Uuid,
+) -> Result<(RoomSummary, i64), AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let room: Option<(String, i32, bool, i64)> = sqlx::query_as(
+        "select r.name, r.capacity, r.deleted_at is not null, c.last_seq
+         from rooms r join channels c on c.id = r.id where r.id = $1 for update of r",
+    )
+    .bind(room_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    let (name, capacity, deleted, last_seq) = room.ok_or_else(room_not_found)?;
+    if deleted {
+        return Err(room_closed());
+    }
+    let (members, already): (i64, bool) = sqlx::query_as(
+        "select count(*), coalesce(bool_or(user_id = $2), false) from channel_members where channel_id = $1",
+    )
+    .bind(room_id)
+    .bind(user)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    let summary = |members| RoomSummary {
+        id: room_id,
+        name: name.clone(),
+        capacity,
+        members,
+    };
+    if already {
+        return Ok((summary(members), last_seq));
+    }
+    if members >= i64::from(capacity) {
+        return Err(AppError::new(ErrorCode::RoomFull, "Ce salon est complet."));
+    }
+    sqlx::query(
+        "insert into channel_members (channel_id, user_id, last_read_seq) values ($1, $2, $3)",
+    )
+    .bind(room_id)
+    .bind(user)
+    .bind(last_seq)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    publish(
+        &mut tx,
+        &Event::Occupancy {
+            room_id,
+            members: members + 1,
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(db_error)?;
+    Ok((summary(members + 1), last_seq))
+}
+
+pub async fn leave_room(pool: &PgPool, user: Uuid, room_id: Uuid) -> Result<(), AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    // Same lock as joins, so the published count is exact.
+    sqlx::query("select 1 from rooms where id = $1 for update")
+        .bind(room_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    let left = sqlx::query("delete from channel_members where channel_id = $1 and user_id = $2")
+        .bind(room_id)
+        .bind(user)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    if left.rows_affected() == 0 {
+        return Err(not_member());
+    }
+    let members: i64 =
+        sqlx::query_scalar("select count(*) from channel_members where channel_id = $1")
+            .bind(room_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    publish(&mut tx, &Event::Occupancy { room_id, members }).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Opens the conversation between `user` and another customer, creating it once.
+pub async fn open_direct(
+    pool: &PgPool,
+    user: Uuid,
+    other: Uuid,
+) -> Result<(DirectSummary, i64), AppError> {
+    if user == other {
+        return Err(AppError::invalid_input(
+            "Vous ne pouvez pas vous écrire à vous-même.",
+        ));
+    }
+    let other_name: Option<String> =
+        sqlx::query_scalar("select display_name from users where id = $1 and role = 'customer'")
+            .bind(other)
+            .fetch_optional(pool)
+            .await
+            .map_err(db_error)?;
+    let other_name =
+        other_name.ok_or_else(|| AppError::new(ErrorCode::NotFound, "Ce client n’existe pas."))?;
+    let (low, high) = if user < other {
+        (user, other)
+    } else {
+        (other, user)
+    };
+    let find = || async {
+        sqlx::query_as::<_, (Uuid, i64)>(
+            "select d.id, c.last_seq from direct_conversations d join channels c on c.id = d.id
+             where d.user_low = $1 and d.user_high = $2",
+        )
+        .bind(low)
+        .bind(high)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_error)
+    };
+    if let Some((channel_id, last_seq)) = find().await? {
+        return Ok((
+            DirectSummary {
+                channel_id,
+                other_id: other,
+                other_name,
+            },
+            last_seq,
+        ));
+    }
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let channel_id: Uuid =
+        sqlx::query_scalar("insert into channels (kind) values ('direct') returning id")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    let created = sqlx::query(
+        "insert into direct_conversations (id, user_low, user_high) values ($1, $2, $3)
+         on conflict (user_low, user_high) do nothing",
+    )
+    .bind(channel_id)
+    .bind(low)
+    .bind(high)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    if created.rows_affected() == 0 {
+        // Both opened it at the same moment: use the other one.
+        tx.rollback().await.map_err(db_error)?;
+        let (channel_id, last_seq) = find().await?.ok_or_else(AppError::internal)?;
+        return Ok((
+            DirectSummary {
+                channel_id,
+                other_id: other,
+                other_name,
+            },
+            last_seq,
+        ));
+    }
+    sqlx::query("insert into channel_members (channel_id, user_id) values ($1, $2), ($1, $3)")
+        .bind(channel_id)
+        .bind(low)
+        .bind(high)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok((
+        DirectSummary {
+            channel_id,
+            other_id: other,
+            other_name,
+        },
+        0,
+    ))
+}
+
+pub async fn ensure_member(pool: &PgPool, user: Uuid, channel_id: Uuid) -> Result<(), AppError> {
+    let member: bool = sqlx::query_scalar(
+        "select exists(select 1 from channel_members where channel_id = $1 and user_id = $2)",
+    )
+    .bind(channel_id)
+    .bind(user)
+    .fetch_one(pool)
+    .await
+    .map_err(db_error)?;
+    if member {
+        Ok(())
+    } else {
+        Err(not_member())
+    }
+}
+
+/// Stores a post, or finds the one already stored under the same `client_id`.
+/// Returns its sequence number.
+pub async fn post(
+    pool: &PgPool,
+    user: Uuid,
+    channel_id: Uuid,
+    client_id: Uuid,
+    body: &str,
+) -> Result<i64, AppError> {
+    let existing = || async {
+        sqlx::query_scalar::<_, i64>(
+            "select seq from messages where channel_id = $1 and author_id = $2 and client_id = $3",
+        )
+        .bind(channel_id)
+        .bind(user)
+        .bind(client_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_error)
+    };
+    if let Some(seq) = existing().await? {
+        return Ok(seq);
+    }
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let state: Option<(bool, bool)> = sqlx::query_as(
+        "select exists(select 1 from channel_members where channel_id = c.id and user_id = $2),
+                exists(select 1 from rooms r where r.id = c.id and r.deleted_at is not null)
+         from channels c where c.id = $1",
+    )
+    .bind(channel_id)
+    .bind(user)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    match state {
+        None | Some((false, _)) => return Err(not_member()),
+        Some((true, true)) => return Err(room_closed()),
+        Some((true, false)) => {}
+    }
+    // The channel row lock orders posts: sequence numbers and commits follow each other.
+    let seq: i64 = sqlx::query_scalar(
+        "update channels set last_seq = last_seq + 1 where id = $1 returning last_seq",
+    )
+    .bind(channel_id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    let inserted = sqlx::query(
+        "insert into messages (channel_id, seq, author_id, client_id, body) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(channel_id)
+    .bind(seq)
+    .bind(user)
+    .bind(client_id)
+    .bind(body)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            // The same post, retried concurrently, won the race: acknowledge that one.
+            tx.rollback().await.map_err(db_error)?;
+            return existing().await?.ok_or_else(AppError::internal);
+        }
+        Err(e) => return Err(db_error(e)),
+    }
+    sqlx::query(
+        "update channel_members set last_read_seq = $3 where channel_id = $1 and user_id = $2",
+    )
+    .bind(channel_id)
+    .bind(user)
+    .bind(seq)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    publish(&mut tx, &Event::Message { channel_id, seq }).await?;
+    tx.commit().await.map_err(db_error)?;
+    metrics::counter!("paddock_chat_messages_total").increment(1);
+    Ok(seq)
+}
+
+type MessageRow = (
+    Uuid,
+    i64,
+    Uuid,
+    Uuid,
+    String,
+    String,
+    chrono::DateTime<chrono::Utc>,
+);
+
+fn message(
+    (channel_id, seq, client_id, author_id, author_name, body, sent_at): MessageRow,
+) -> ChatMessage {
+    ChatMessage {
+        channel_id,
+        seq,
+        client_id,
+        author_id,
+        author_name,
+        body,
+        sent_at: sent_at.to_rfc3339(),
+    }
+}
+
+const MESSAGE_SQL: &str =
+    "select m.channel_id, m.seq, m.client_id, m.author_id, u.display_name, m.body, m.created_at
+    from messages m join users u on u.id = m.author_id";
+
+pub async fn message_at(
+    pool: &PgPool,
+    channel_id: Uuid,
+    seq: i64,
+) -> Result<Option<ChatMessage>, AppError> {
+    sqlx::query_as::<_, MessageRow>(&format!(
+        "{MESSAGE_SQL} where m.channel_id = $1 and m.seq = $2"
+    ))
+    .bind(channel_id)
+    .bind(seq)
+    .fetch_optional(pool)
+    .await
+    .map(|row| row.map(message))
+    .map_err(db_error)
+}
+
+/// Messages after `after_seq`, oldest first, at most `limit`.
+pub async fn messages_after(
+    pool: &PgPool,
+    channel_id: Uuid,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<ChatMessage>, AppError> {
+    sqlx::query_as::<_, MessageRow>(&format!(
+        "{MESSAGE_SQL} where m.channel_id = $1 and m.seq > $2 order by m.seq limit $3"
+    ))
+    .bind(channel_id)
+    .bind(after_seq)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map(|rows| rows.into_iter().map(message).collect())
+    .map_err(db_error)
+}
+
+/// Messages before `before_seq`, newest first, at most `limit`.
+pub async fn messages_before(
+    pool: &PgPool,
+    channel_id: Uuid,
+    before_seq: i64,
+    limit: i64,
+) -> Result<Vec<ChatMessage>, AppError> {
+    sqlx::query_as::<_, MessageRow>(&format!(
+        "{MESSAGE_SQL} where m.channel_id = $1 and m.seq < $2 order by m.seq desc limit $3"
+    ))
+    .bind(channel_id)
+    .bind(before_seq)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map(|rows| rows.into_iter().map(message).collect())
+    .map_err(db_error)
+}
+
+pub async fn mark_read(
+    pool: &PgPool,
+    user: Uuid,
+    channel_id: Uuid,
+    seq: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "update channel_members set last_read_seq = greatest(last_read_seq, least($3, (select last_seq from channels where id = $1)))
+         where channel_id = $1 and user_id = $2",
+    )
+    .bind(channel_id)
+    .bind(user)
+    .bind(seq)
+    .execute(pool)
+    .await
+    .map(|_| ())
+    .map_err(db_error)
+}

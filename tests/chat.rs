@@ -1,0 +1,686 @@
+//! The real-time core with real WebSocket clients against the real server and
+//! PostgreSQL: rooms, capacity, deletion, resume, idempotent posts, limits, roles,
+//! logout, and delivery between two server instances.
+
+mod common;
+
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    connect_async,
+    tungstenite::{client::IntoClientRequest, Error as WsError, Message},
+    MaybeTlsStream, WebSocketStream,
+};
+use uuid::Uuid;
+
+const THOMAS: &str = "thomas.durand@paddock.test";
+const EMMA: &str = "emma.leroy@paddock.test";
+
+struct Client {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+fn ws_request(
+    app: &TestApp,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    let mut request = format!("{}/ws", app.base.replace("http://", "ws://"))
+        .into_client_request()
+        .unwrap();
+    if let Some(cookie) = cookie {
+        request
+            .headers_mut()
+            .insert("cookie", cookie.parse().unwrap());
+    }
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+    }
+    request
+}
+
+impl Client {
+    async fn connect(app: &TestApp, email: &str) -> Self {
+        let cookie = session_cookie_of(app, email, CUSTOMER_PASSWORD).await;
+        Self::with_cookie(app, &cookie).await
+    }
+
+    async fn with_cookie(app: &TestApp, cookie: &str) -> Self {
+        let (socket, _) = connect_async(ws_request(app, Some(cookie), Some(&app.base)))
+            .await
+            .expect("the socket opens");
+        let mut client = Self { socket };
+        assert_eq!(client.next().await["type"], "welcome");
+        client
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.socket
+            .send(Message::text(message.to_string()))
+            .await
+            .unwrap();
+    }
+
+    /// The next JSON frame (pings are answered by the library).
+    async fn next(&mut self) -> Value {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(5), self.socket.next())
+                .await
+                .expect("a frame within 5 s")
+                .expect("the socket is open")
+                .expect("a valid frame");
+            match frame {
+                Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+                Message::Close(frame) => panic!("closed: {frame:?}"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next frame of type `kind`, skipping others (typing, occupancy…).
+    async fn next_of(&mut self, kind: &str) -> Value {
+        loop {
+            let frame = self.next().await;
+            if frame["type"] == kind {
+                return frame;
+            }
+        }
+    }
+
+    /// No frame of type `kind` arrives within a short while.
+    async fn nothing_of(&mut self, kind: &str) {
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(400);
+        while let Ok(frame) = tokio::time::timeout_at(deadline, self.socket.next()).await {
+            if let Some(Ok(Message::Text(text))) = frame {
+                let value: Value = serde_json::from_str(&text).unwrap();
+                assert_ne!(value["type"], kind, "unexpected {value}");
+            }
+        }
+    }
+
+    /// The close code the server ends the socket with.
+    async fn close_code(&mut self) -> u16 {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), self.socket.next())
+                .await
+                .expect("closed within 5 s")
+            {
+                Some(Ok(Message::Close(Some(frame)))) => return frame.code.into(),
+                Some(Ok(Message::Close(None))) | None => return 1005,
+                Some(Err(_)) => return 1006,
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
+    async fn join(&mut self, room: Uuid) -> Value {
+        self.send(json!({"type": "join", "room_id": room})).await;
+        self.next().await
+    }
+
+    async fn subscribe(&mut self, channel: Uuid, after_seq: i64) {
+        self.send(json!({"type": "subscribe", "channel_id": channel, "after_seq": after_seq}))
+            .await;
+    }
+
+    async fn post(&mut self, channel: Uuid, client_id: Uuid, body: &str) -> Value {
+        self.send(
+            json!({"type": "post", "channel_id": channel, "client_id": client_id, "body": body}),
+        )
+        .await;
+        loop {
+            let frame = self.next().await;
+            if frame["type"] == "ack" || frame["type"] == "error" {
+                return frame;
+            }
+        }
+    }
+}
+
+async fn create_room(app: &TestApp, name: &str, capacity: i32) -> Uuid {
+    let admin = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let response = app
+        .call(
+            &admin,
+            "admin/rooms/create",
+            &[("name", name), ("capacity", &capacity.to_string())],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let room: Value = response.json().await.unwrap();
+    room["id"].as_str().unwrap().parse().unwrap()
+}
+
+async fn admin_call(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    let admin = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.call(&admin, endpoint, form).await
+}
+
+#[sqlx::test]
+async fn the_socket_needs_a_session_and_an_allowed_origin(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let status = |result: Result<_, WsError>| match result {
+        Err(WsError::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("{other}"),
+        Ok(_) => 101,
+    };
+    assert_eq!(
+        status(connect_async(ws_request(&app, None, Some(&app.base))).await),
+        401
+    );
+    let cookie = session_cookie_of(&app, CUSTOMER_EMAIL, CUSTOMER_PASSWORD).await;
+    let foreign = connect_async(ws_request(
+        &app,
+        Some(&cookie),
+        Some("https://evil.example"),
+    ))
+    .await;
+    assert_eq!(status(foreign), 403);
+    let missing = connect_async(ws_request(&app, Some(&cookie), None)).await;
+    assert_eq!(status(missing), 403);
+    assert_eq!(
+        status(connect_async(ws_request(&app, Some(&cookie), Some(&app.base))).await),
+        101
+    );
+}
+
+#[sqlx::test]
+async fn two_customers_chat_live_in_a_room_and_messages_are_stored_first(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let room = create_room(&app, "Sorties du samedi", 10).await;
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    let mut thomas = Client::connect(&app, THOMAS).await;
+    assert_eq!(julie.join(room).await["type"], "joined");
+    let joined = thomas.join(room).await;
+    assert_eq!(joined["room"]["members"], 2);
+    julie.subscribe(room, 0).await;
+    thomas.subscribe(room, 0).await;
+
+    let client_id = Uuid::new_v4();
+    let ack = julie.post(room, client_id, "  Qui roule samedi ?  ").await;
+    assert_eq!(ack["type"], "ack");
+    assert_eq!(ack["seq"], 1);
+    let stored: String =
+        sqlx::query_scalar("select body from messages where channel_id = $1 and seq = 1")
+            .bind(room)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, "Qui roule samedi ?");
+
+    let message = thomas.next_of("message").await;
+    assert_eq!(message["body"], "Qui roule samedi ?");
+    assert_eq!(message["author_name"], "Julie Petit");
+    assert_eq!(message["seq"], 1);
+    assert_eq!(message["client_id"], client_id.to_string());
+
+    // Typing reaches the others, not the typist.
+    thomas
+        .send(json!({"type": "typing", "channel_id": room}))
+        .await;
+    assert_eq!(julie.next_of("typing").await["name"], "Thomas Durand");
+
+    // History, newest first, paged.
+    for n in 2..=4 {
+        julie
+            .post(room, Uuid::new_v4(), &format!("message {n}"))
+            .await;
+    }
+    thomas
+        .send(json!({"type": "history", "channel_id": room, "before_seq": 4, "limit": 2}))
+        .await;
+    let history = thomas.next_of("history").await;
+    let seqs: Vec<i64> = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, vec![3, 2]);
+    assert_eq!(history["has_more"], true);
+}
+
+#[sqlx::test]
+async fn a_full_room_is_never_joined(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let room = create_room(&app, "Petit comité", 2).await;
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    let mut thomas = Client::connect(&app, THOMAS).await;
+    let mut emma = Client::connect(&app, EMMA).await;
+    julie.join(room).await;
+    thomas.join(room).await;
+    let refused = emma.join(room).await;
+    assert_eq!(refused["type"], "error");
+    assert_eq!(refused["code"], "room_full");
+    assert_eq!(refused["message"], "Ce salon est complet.");
+
+    // Lowering the capacity keeps the members and refuses new joins until under it.
+    let response = admin_call(
+        &app,
+        "admin/rooms/capacity",
+        &[("room_id", &room.to_string()), ("capacity", "2")],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    julie.send(json!({"type": "leave", "room_id": room})).await;
+    assert_eq!(julie.next_of("left").await["room_id"], room.to_string());
+    assert_eq!(emma.join(room).await["type"], "joined");
+}
+
+#[sqlx::test]
+async fn twenty_customers_racing_for_the_last_seat_get_it_once(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| s.login_attempts_per_ip_per_minute = 1000).await;
+    let hash: String = sqlx::query_scalar("select password_hash from users where email = $1")
+        .bind(CUSTOMER_EMAIL)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let room = create_room(&app, "Dernière place", 2).await;
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    julie.join(room).await;
+
+    let mut racers = Vec::new();
+    for n in 0..20 {
+        let email = format!("coureur{n}@paddock.test");
+        sqlx::query("insert into users (email, display_name, password_hash) values ($1, $2, $3)")
+            .bind(&email)
+            .bind(format!("Coureur {n}"))
+            .bind(&hash)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        racers.push(Client::connect(&app, &email).await);
+    }
+    for racer in &mut racers {
+        racer.send(json!({"type": "join", "room_id": room})).await;
+    }
+    let mut joined = 0;
+    for racer in &mut racers {
+        let answer = racer.next().await;
+        match answer["type"].as_str().unwrap() {
+            "joined" => joined += 1,
+            "error" => assert_eq!(answer["code"], "room_full"),
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(joined, 1);
+    let members: i64 =
+        sqlx::query_scalar("select count(*) from channel_members where channel_id = $1")
+            .bind(room)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(members, 2);
+}
+
+#[sqlx::test]
+async fn a_deleted_room_closes_for_its_members_and_refuses_posts(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let room = create_room(&app, "Salon éphémère", 5).await;
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    let mut watcher = Client::connect(&app, THOMAS).await;
+    julie.join(room).await;
+    julie.subscribe(room, 0).await;
+    julie.post(room, Uuid::new_v4(), "avant la fermeture").await;
+    watcher.send(json!({"type": "watch_rooms"})).await;
+    let rooms = watcher.next_of("rooms").await;
+    assert!(rooms["rooms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == room.to_string()));
+
+    let response = admin_call(
+        &app,
+        "admin/rooms/delete",
+        &[("room_id", &room.to_string())],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        julie.next_of("room_closed").await["room_id"],
+        room.to_string()
+    );
+    assert_eq!(
+        watcher.next_of("room_closed").await["room_id"],
+        room.to_string()
+    );
+
+    let refused = julie.post(room, Uuid::new_v4(), "après la fermeture").await;
+    assert_eq!(refused["type"], "error");
+    assert_eq!(refused["code"], "room_closed");
+    let count: i64 = sqlx::query_scalar("select count(*) from messages where channel_id = $1")
+        .bind(room)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+
+    // Its history stays readable to its members; nobody can join it.
+    julie
+        .send(json!({"type": "history", "channel_id": room, "before_seq": 100, "limit": 10}))
+        .await;
+    assert_eq!(
+        julie.next_of("history").await["messages"][0]["body"],
+        "avant la fermeture"
+    );
+    assert_eq!(watcher.join(room).await["code"], "room_closed");
+    let list: Value = app
+        .call(
+            &app.logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+                .await,
+            "rooms/list",
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == room.to_string()));
+}
+
+#[sqlx::test]
+async fn after_a_disconnect_the_client_resumes_with_nothing_lost_or_duplicated(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let room = create_room(&app, "Reprise", 5).await;
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    let thomas_cookie = session_cookie_of(&app, THOMAS, CUSTOMER_PASSWORD).await;
+    let mut thomas = Client::with_cookie(&app, &thomas_cookie).await;
+    julie.join(room).await;
+    thomas.join(room).await;
+    thomas.subscribe(room, 0).await;
+    julie.post(room, Uuid::new_v4(), "un").await;
+    assert_eq!(thomas.next_of("message").await["seq"], 1);
+
+    drop(thomas); // the network drops
+    for body in ["deux", "trois", "quatre"] {
+        julie.post(room, Uuid::new_v4(), body).await;
+    }
+    let mut thomas = Client::with_cookie(&app, &thomas_cookie).await;
+    thomas.subscribe(room, 1).await;
+    let mut received = Vec::new();
+    for _ in 0..3 {
+        let message = thomas.next_of("message").await;
+        received.push((
+            message["seq"].as_i64().unwrap(),
+            message["body"].as_str().unwrap().to_owned(),
+        ));
+    }
+    assert_eq!(
+        received,
+        vec![
+            (2, "deux".into()),
+            (3, "trois".into()),
+            (4, "quatre".into())
+        ]
+    );
+    // Live again afterwards, and nothing comes twice.
+    julie.post(room, Uuid::new_v4(), "cinq").await;
+    assert_eq!(thomas.next_of("message").await["seq"], 5);
+    thomas.nothing_of("message").await;
+}
+
+#[sqlx::test]
+async fn a_retried_post_is_stored_and_delivered_once(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let room = create_room(&app, "Doublons", 5).await;
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    let mut thomas = Client::connect(&app, THOMAS).await;
+    julie.join(room).await;
+    thomas.join(room).await;
+    thomas.subscribe(room, 0).await;
+    let client_id = Uuid::new_v4();
+    let first = julie.post(room, client_id, "une seule fois").await;
+    let retry = julie.post(room, client_id, "une seule fois").await;
+    assert_eq!(first["seq"], retry["seq"]);
+    assert_eq!(thomas.next_of("message").await["body"], "une seule fois");
+    thomas.nothing_of("message").await;
+    let count: i64 = sqlx::query_scalar("select count(*) from messages where channel_id = $1")
+        .bind(room)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[sqlx::test]
+async fn oversized_and_too_frequent_messages_are_refused(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| s.chat_posts_per_10_seconds = 3).await;
+    let room = create_room(&app, "Limites", 5).await;
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    julie.join(room).await;
+
+    let too_long = julie.post(room, Uuid::new_v4(), &"a".repeat(2001)).await;
+    assert_eq!(too_long["code"], "message_too_long");
+    assert!(
+        too_long["client_id"].is_string(),
+        "the refused post is named"
+    );
+    for n in 0..3 {
+        assert_eq!(
+            julie
+                .post(room, Uuid::new_v4(), &format!("message {n}"))
+                .await["type"],
+            "ack"
+        );
+    }
+    let limited = julie.post(room, Uuid::new_v4(), "encore").await;
+    assert_eq!(limited["code"], "rate_limited");
+    let count: i64 = sqlx::query_scalar("select count(*) from messages where channel_id = $1")
+        .bind(room)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 3);
+
+    // A frame over 64 KB closes the socket with 1009.
+    julie
+        .socket
+        .send(Message::text("x".repeat(70 * 1024)))
+        .await
+        .unwrap();
+    assert_eq!(julie.close_code().await, 1009);
+}
+
+#[sqlx::test]
+async fn customers_cannot_manage_rooms_nor_post_where_they_are_not_members(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let room = create_room(&app, "Réservé", 5).await;
+    let customer = app
+        .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+        .await;
+    let room_id = room.to_string();
+    for (endpoint, form) in [
+        (
+            "admin/rooms/create",
+            vec![("name", "Pirate"), ("capacity", "10")],
+        ),
+        (
+            "admin/rooms/rename",
+            vec![("room_id", room_id.as_str()), ("name", "Pirate")],
+        ),
+        (
+            "admin/rooms/capacity",
+            vec![("room_id", room_id.as_str()), ("capacity", "3")],
+        ),
+        ("admin/rooms/delete", vec![("room_id", room_id.as_str())]),
+    ] {
+        let response = app.call(&customer, endpoint, &form).await;
+        assert_eq!(response.status(), 403, "{endpoint}");
+    }
+    let name: String = sqlx::query_scalar("select name from rooms where id = $1")
+        .bind(room)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "Réservé");
+
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    let refused = julie.post(room, Uuid::new_v4(), "intrus").await;
+    assert_eq!(refused["code"], "not_member");
+    julie.subscribe(room, 0).await;
+    assert_eq!(julie.next_of("error").await["code"], "not_member");
+}
+
+#[sqlx::test]
+async fn admins_rename_and_resize_rooms_with_clear_errors(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let room = create_room(&app, "Circuit", 20).await;
+    create_room(&app, "Trail", 20).await;
+    let mut watcher = Client::connect(&app, CUSTOMER_EMAIL).await;
+    watcher.send(json!({"type": "watch_rooms"})).await;
+    watcher.next_of("rooms").await;
+
+    let id = room.to_string();
+    let renamed = admin_call(
+        &app,
+        "admin/rooms/rename",
+        &[("room_id", &id), ("name", "Circuit & piste")],
+    )
+    .await;
+    assert_eq!(renamed.status(), 200);
+    let update = watcher.next_of("room_updated").await;
+    assert_eq!(update["room"]["name"], "Circuit & piste");
+
+    let taken = admin_call(
+        &app,
+        "admin/rooms/rename",
+        &[("room_id", &id), ("name", "trail")],
+    )
+    .await;
+    assert_eq!(taken.status(), 409);
+    assert_eq!(error_code(taken).await, "room_name_taken");
+    let short = admin_call(
+        &app,
+        "admin/rooms/create",
+        &[("name", "ab"), ("capacity", "10")],
+    )
+    .await;
+    assert_eq!(short.status(), 422);
+    let huge = admin_call(
+        &app,
+        "admin/rooms/capacity",
+        &[("room_id", &id), ("capacity", "501")],
+    )
+    .await;
+    assert_eq!(huge.status(), 422);
+    let missing = admin_call(
+        &app,
+        "admin/rooms/delete",
+        &[("room_id", &Uuid::new_v4().to_string())],
+    )
+    .await;
+    assert_eq!(missing.status(), 404);
+}
+
+#[sqlx::test]
+async fn customers_talk_one_to_one(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let thomas_id: Uuid = sqlx::query_scalar("select id from users where email = $1")
+        .bind(THOMAS)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    let mut thomas = Client::connect(&app, THOMAS).await;
+    julie
+        .send(json!({"type": "open_direct", "user_id": thomas_id}))
+        .await;
+    let opened = julie.next_of("direct_opened").await;
+    assert_eq!(opened["direct"]["other_name"], "Thomas Durand");
+    let channel: Uuid = opened["direct"]["channel_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The seed already holds their earlier conversation: resume after it.
+    let last_seq = opened["last_seq"].as_i64().unwrap();
+    julie.subscribe(channel, last_seq).await;
+    thomas.subscribe(channel, last_seq).await;
+    julie.post(channel, Uuid::new_v4(), "Salut Thomas").await;
+    assert_eq!(thomas.next_of("message").await["body"], "Salut Thomas");
+
+    // A third customer cannot read or write it.
+    let mut emma = Client::connect(&app, EMMA).await;
+    assert_eq!(
+        emma.post(channel, Uuid::new_v4(), "coucou").await["code"],
+        "not_member"
+    );
+    // Opening it again gives the same conversation; nobody writes to themselves.
+    julie
+        .send(json!({"type": "open_direct", "user_id": thomas_id}))
+        .await;
+    assert_eq!(
+        julie.next_of("direct_opened").await["direct"]["channel_id"],
+        channel.to_string()
+    );
+    let julie_id: Uuid = sqlx::query_scalar("select id from users where email = $1")
+        .bind(CUSTOMER_EMAIL)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    julie
+        .send(json!({"type": "open_direct", "user_id": julie_id}))
+        .await;
+    assert_eq!(julie.next_of("error").await["code"], "invalid_input");
+}
+
+#[sqlx::test]
+async fn logging_out_closes_the_sessions_sockets_with_1008(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let http = app.client();
+    let response = app.login(&http, CUSTOMER_EMAIL, CUSTOMER_PASSWORD).await;
+    let cookie = session_cookie(&response)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut socket = Client::with_cookie(&app, &cookie).await;
+    let logout = app.call(&http, "session/logout", &[]).await;
+    assert_eq!(logout.status(), 200);
+    assert_eq!(socket.close_code().await, 1008);
+}
+
+#[sqlx::test]
+async fn two_instances_deliver_each_others_messages(pool: PgPool) {
+    let first = TestApp::spawn(pool.clone()).await;
+    let second = TestApp::spawn(pool).await;
+    let room = create_room(&first, "Multi-instance", 5).await;
+    let mut julie = Client::connect(&first, CUSTOMER_EMAIL).await;
+    let mut thomas = Client::connect(&second, THOMAS).await;
+    julie.join(room).await;
+    thomas.join(room).await;
+    thomas.subscribe(room, 0).await;
+    julie
+        .post(room, Uuid::new_v4(), "d’une instance à l’autre")
+        .await;
+    assert_eq!(
+        thomas.next_of("message").await["body"],
+        "d’une instance à l’autre"
+    );
+
+    // Room changes made through one instance reach watchers of the other.
+    thomas.send(json!({"type": "watch_rooms"})).await;
+    thomas.next_of("rooms").await;
+    admin_call(
+        &first,
+        "admin/rooms/delete",
+        &[("room_id", &room.to_string())],
+    )
+    .await;
+    assert_eq!(
+        thomas.next_of("room_closed").await["room_id"],
+        room.to_string()
+    );
+}
