@@ -10,6 +10,7 @@ use crate::{
     },
     bot::components::{AgendaPage, AppointmentsPage, AssistantPage},
     catalog::HomePage,
+    chat::components::{AdminRoomsPage, RoomsPage},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -99,8 +100,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/espace") view=AccountPage/>
                     <Route path=path!("/espace/assistant") view=AssistantPage/>
                     <Route path=path!("/espace/rendez-vous") view=AppointmentsPage/>
+                    <Route path=path!("/espace/salons") view=RoomsPage/>
                     <Route path=path!("/admin") view=AdminPage/>
                     <Route path=path!("/admin/agenda") view=AgendaPage/>
+                    <Route path=path!("/admin/salons") view=AdminRoomsPage/>
                 </Routes>
             </main>
             <SiteFooter/>
@@ -174,9 +177,11 @@ fn SiteHeader() -> impl IntoView {
                                     <li><A href="/espace" exact=true>"Mon espace"</A></li>
                                     <li><A href="/espace/assistant">"Assistant entretien"</A></li>
                                     <li><A href="/espace/rendez-vous">"Mes rendez-vous"</A></li>
+                                    <li><A href="/espace/salons">"Salons"</A></li>
                                     {(user.role == Role::Admin).then(|| view! {
                                         <li><A href="/admin" exact=true>"Administration"</A></li>
                                         <li><A href="/admin/agenda">"Agenda"</A></li>
+                                        <li><A href="/admin/salons">"Gestion des salons"</A></li>
                                     })}
                                     <li class="nav-user">
                                         <span class="nav-user-name">{user.display_name.clone()}</span>

@@ -6,9 +6,12 @@
 //! what follows the last sequence it saw and receives each missed message once, in order.
 
 pub mod api;
+pub mod client;
+pub mod components;
 pub mod protocol;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod state;
 
 use crate::error::{AppError, ErrorCode};
 

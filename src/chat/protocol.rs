@@ -56,6 +56,8 @@ pub struct RoomSummary {
     pub name: String,
     pub capacity: i32,
     pub members: i64,
+    /// Sequence of the room's last message.
+    pub last_seq: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,9 +89,11 @@ pub enum ServerMessage {
         messages: Vec<ChatMessage>,
         has_more: bool,
     },
-    /// Full state of the room list, sent once after `watch_rooms`.
+    /// Full state of the room list, sent once after `watch_rooms`, with the rooms this
+    /// user is a member of.
     Rooms {
         rooms: Vec<RoomSummary>,
+        joined: Vec<Uuid>,
     },
     /// A room was created, renamed or resized.
     RoomUpdated {

@@ -44,11 +44,12 @@ fn not_member() -> AppError {
 }
 
 const ROOM_SUMMARY_SQL: &str = "select r.id, r.name, r.capacity,
-        (select count(*) from channel_members m where m.channel_id = r.id) as members
-    from rooms r";
+        (select count(*) from channel_members m where m.channel_id = r.id) as members,
+        c.last_seq
+    from rooms r join channels c on c.id = r.id";
 
 pub async fn room_summary(pool: &PgPool, room_id: Uuid) -> Result<Option<RoomSummary>, AppError> {
-    sqlx::query_as::<_, (Uuid, String, i32, i64)>(&format!(
+    sqlx::query_as::<_, (Uuid, String, i32, i64, i64)>(&format!(
         "{ROOM_SUMMARY_SQL} where r.id = $1 and r.deleted_at is null"
     ))
     .bind(room_id)
@@ -60,7 +61,7 @@ pub async fn room_summary(pool: &PgPool, room_id: Uuid) -> Result<Option<RoomSum
 
 /// Rooms that are not deleted, by name.
 pub async fn live_rooms(pool: &PgPool) -> Result<Vec<RoomSummary>, AppError> {
-    sqlx::query_as::<_, (Uuid, String, i32, i64)>(&format!(
+    sqlx::query_as::<_, (Uuid, String, i32, i64, i64)>(&format!(
         "{ROOM_SUMMARY_SQL} where r.deleted_at is null order by lower(r.name)"
     ))
     .fetch_all(pool)
@@ -69,13 +70,26 @@ pub async fn live_rooms(pool: &PgPool) -> Result<Vec<RoomSummary>, AppError> {
     .map_err(db_error)
 }
 
-fn summary((id, name, capacity, members): (Uuid, String, i32, i64)) -> RoomSummary {
+fn summary((id, name, capacity, members, last_seq): (Uuid, String, i32, i64, i64)) -> RoomSummary {
     RoomSummary {
         id,
         name,
         capacity,
         members,
+        last_seq,
     }
+}
+
+/// Live rooms `user` is a member of.
+pub async fn joined_rooms(pool: &PgPool, user: Uuid) -> Result<Vec<Uuid>, AppError> {
+    sqlx::query_scalar(
+        "select m.channel_id from channel_members m join rooms r on r.id = m.channel_id
+         where m.user_id = $1 and r.deleted_at is null",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await
+    .map_err(db_error)
 }
 
 fn name_taken(err: sqlx::Error) -> AppError {
@@ -113,6 +127,7 @@ pub async fn create_room(
         name: name.into(),
         capacity,
         members: 0,
+        last_seq: 0,
     })
 }
 
@@ -190,6 +205,7 @@ pub async fn join_room(
         name: name.clone(),
         capacity,
         members,
+        last_seq,
     };
     if already {
         return Ok((summary(members), last_seq));

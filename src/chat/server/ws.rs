@@ -222,7 +222,8 @@ impl Connection {
             ClientMessage::WatchRooms => {
                 hub.watch_rooms(self.id);
                 let rooms = store::live_rooms(pool).await?;
-                send(socket, &encode(&ServerMessage::Rooms { rooms })).await
+                let joined = store::joined_rooms(pool, user).await?;
+                send(socket, &encode(&ServerMessage::Rooms { rooms, joined })).await
             }
             ClientMessage::Join { room_id } => {
                 let (room, last_seq) = store::join_room(pool, user, room_id).await?;

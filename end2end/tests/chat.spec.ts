@@ -1,0 +1,60 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ADMIN, CUSTOMER, gotoHydrated, login } from "./helpers";
+
+const THOMAS = { email: "thomas.durand@paddock.test", password: "PaddockClient2026!", name: "Thomas Durand" };
+
+async function customerIn(browser: Browser, account: { email: string; password: string }): Promise<Page> {
+  const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  await login(page, account);
+  await expect(page).toHaveURL(/\/espace$/);
+  await gotoHydrated(page, "/espace/salons");
+  await expect(page.getByRole("status")).toHaveText("Connecté");
+  return page;
+}
+
+test("two customers chat live in a room until the admin deletes it", async ({ browser }) => {
+  const roomName = `Sortie ${Date.now() % 100000}`;
+
+  const admin = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  await login(admin, ADMIN);
+  await expect(admin).toHaveURL(/\/admin$/);
+  await gotoHydrated(admin, "/admin/salons");
+  const form = admin.getByRole("region", { name: "Nouveau salon" });
+  await form.getByLabel("Nom du salon").fill(roomName);
+  await form.getByLabel("Capacité").fill("10");
+  await admin.getByRole("button", { name: "Créer le salon" }).click();
+  await expect(admin.getByRole("heading", { name: roomName })).toBeVisible();
+
+  const julie = await customerIn(browser, CUSTOMER);
+  const thomas = await customerIn(browser, THOMAS);
+  for (const page of [julie, thomas]) {
+    const item = page.getByRole("listitem").filter({ hasText: roomName });
+    await item.getByRole("button", { name: "Rejoindre" }).click();
+    await expect(page.getByRole("heading", { level: 2, name: roomName })).toBeVisible();
+  }
+  // Occupancy is live for everyone watching the list.
+  await expect(julie.getByRole("listitem").filter({ hasText: roomName })).toContainText("2 / 10 membres");
+
+  await julie.getByLabel("Votre message").fill("Qui roule ce week-end ?");
+  await julie.getByLabel("Votre message").press("Enter");
+  await expect(thomas.getByRole("log", { name: "Messages" })).toContainText("Qui roule ce week-end ?");
+  await thomas.getByLabel("Votre message").fill("Moi, départ 9 h !");
+  await thomas.getByRole("button", { name: "Envoyer" }).click();
+  await expect(julie.getByRole("log", { name: "Messages" })).toContainText("Moi, départ 9 h !");
+
+  // The admin deletes the room: members see it closed at once and cannot post.
+  await admin.getByRole("button", { name: `Supprimer le salon ${roomName}` }).click();
+  await expect(admin.getByRole("heading", { name: roomName })).toHaveCount(0);
+  await expect(julie.getByRole("alert")).toContainText("Ce salon a été supprimé");
+  await expect(julie.getByLabel("Votre message")).toBeDisabled();
+  await expect(julie.getByRole("log", { name: "Messages" })).toContainText("Moi, départ 9 h !");
+  await expect(thomas.getByRole("listitem").filter({ hasText: roomName })).toHaveCount(0);
+});
+
+test("a full room cannot be joined", async ({ browser }) => {
+  const emma = await customerIn(browser, { email: "emma.leroy@paddock.test", password: "PaddockClient2026!" });
+  const full = emma.getByRole("listitem").filter({ hasText: "Club des deux places" });
+  await expect(full).toContainText("2 / 2 membres");
+  await expect(full).toContainText("Complet");
+  await expect(full.getByRole("button", { name: "Rejoindre" })).toHaveCount(0);
+});

@@ -1,0 +1,243 @@
+//! The browser's WebSocket client: connects to `/ws`, reconnects by itself with
+//! exponential backoff and jitter, resumes every channel from the last sequence it saw,
+//! and feeds [`ChatState`]. On the server it renders nothing and sends nothing.
+
+use super::{protocol::ClientMessage, state::ChatState};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// How many recent messages a channel shows when first opened.
+#[cfg(feature = "hydrate")]
+const RECENT: i64 = 50;
+
+#[derive(Clone, Copy)]
+pub struct ChatClient {
+    pub state: RwSignal<ChatState>,
+    #[cfg(feature = "hydrate")]
+    socket: StoredValue<Option<web_sys::WebSocket>, LocalStorage>,
+    #[cfg(feature = "hydrate")]
+    attempt: StoredValue<u32>,
+}
+
+impl ChatClient {
+    /// Creates the client; in the browser it connects at once.
+    pub fn start() -> Self {
+        let client = Self {
+            state: RwSignal::new(ChatState::default()),
+            #[cfg(feature = "hydrate")]
+            socket: StoredValue::new_local(None),
+            #[cfg(feature = "hydrate")]
+            attempt: StoredValue::new(0),
+        };
+        #[cfg(feature = "hydrate")]
+        {
+            client.connect();
+            on_cleanup(move || client.shut());
+        }
+        client
+    }
+
+    /// Sends a frame if the socket is open; false otherwise.
+    pub fn send(&self, message: &ClientMessage) -> bool {
+        #[cfg(feature = "hydrate")]
+        {
+            let Ok(json) = serde_json::to_string(message) else {
+                return false;
+            };
+            self.socket.with_value(|socket| {
+                socket.as_ref().is_some_and(|s| {
+                    s.ready_state() == web_sys::WebSocket::OPEN && s.send_with_str(&json).is_ok()
+                })
+            })
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = message;
+            false
+        }
+    }
+
+    pub fn join(&self, room_id: Uuid) {
+        self.send(&ClientMessage::Join { room_id });
+    }
+
+    pub fn leave(&self, room_id: Uuid) {
+        self.send(&ClientMessage::Leave { room_id });
+    }
+
+    /// Posts `body` to `channel_id`: pending until acknowledged, failed if it cannot go.
+    pub fn post(&self, channel_id: Uuid, body: String) {
+        let client_id = Uuid::new_v4();
+        self.state
+            .update(|s| s.post(channel_id, client_id, body.clone()));
+        if !self.send(&ClientMessage::Post {
+            channel_id,
+            client_id,
+            body,
+        }) {
+            self.state.update(|s| s.disconnected(s.connection));
+        }
+    }
+
+    /// Sends a failed post again with the same client id: never stored twice.
+    pub fn retry(&self, client_id: Uuid) {
+        if let Some(post) = self.state.try_update(|s| s.retry(client_id)).flatten() {
+            let sent = self.send(&ClientMessage::Post {
+                channel_id: post.channel_id,
+                client_id,
+                body: post.body,
+            });
+            if !sent {
+                self.state.update(|s| s.disconnected(s.connection));
+            }
+        }
+    }
+
+    pub fn typing(&self, channel_id: Uuid) {
+        self.send(&ClientMessage::Typing { channel_id });
+    }
+
+    pub fn mark_read(&self, channel_id: Uuid, seq: i64) {
+        self.send(&ClientMessage::MarkRead { channel_id, seq });
+    }
+
+    /// Follows a channel: from the last message seen, or its recent messages.
+    #[cfg(feature = "hydrate")]
+    fn subscribe(&self, channel_id: Uuid, last_seq: i64) {
+        let seen = self
+            .state
+            .with_untracked(|s| s.channels.get(&channel_id).map(|c| c.last_seq()))
+            .filter(|seq| *seq > 0);
+        let after_seq = seen.unwrap_or((last_seq - RECENT).max(0));
+        self.send(&ClientMessage::Subscribe {
+            channel_id,
+            after_seq,
+        });
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn on_frame(&self, text: &str) {
+        use super::protocol::ServerMessage;
+        let Ok(message) = serde_json::from_str::<ServerMessage>(text) else {
+            return;
+        };
+        let follow = match &message {
+            ServerMessage::Joined { room, last_seq } => Some((room.id, *last_seq)),
+            ServerMessage::DirectOpened { direct, last_seq } => {
+                Some((direct.channel_id, *last_seq))
+            }
+            _ => None,
+        };
+        let joined_rooms = match &message {
+            ServerMessage::Rooms { rooms, joined } => rooms
+                .iter()
+                .filter(|r| joined.contains(&r.id))
+                .map(|r| (r.id, r.last_seq))
+                .collect(),
+            _ => Vec::new(),
+        };
+        self.state.update(|s| s.apply(message));
+        if let Some((channel, last_seq)) = follow {
+            self.subscribe(channel, last_seq);
+        }
+        for (channel, last_seq) in joined_rooms {
+            self.subscribe(channel, last_seq);
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+use super::state::Connection;
+
+#[cfg(feature = "hydrate")]
+impl ChatClient {
+    fn url() -> Option<String> {
+        let location = web_sys::window()?.location();
+        let scheme = if location.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
+        Some(format!("{scheme}://{}/ws", location.host().ok()?))
+    }
+
+    fn connect(self) {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let Some(url) = Self::url() else { return };
+        let Ok(socket) = web_sys::WebSocket::new(&url) else {
+            self.schedule_reconnect();
+            return;
+        };
+        self.state.update(|s| {
+            if s.connection != Connection::Reconnecting {
+                s.connection = Connection::Connecting;
+            }
+        });
+
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            self.attempt.set_value(0);
+            self.send(&ClientMessage::WatchRooms);
+            // Direct conversations and rooms seen before the drop resume where they were.
+            for (channel, last) in self.state.with_untracked(|s| s.resume_points()) {
+                self.send(&ClientMessage::Subscribe {
+                    channel_id: channel,
+                    after_seq: last,
+                });
+            }
+        });
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                if let Some(text) = event.data().as_string() {
+                    self.on_frame(&text);
+                }
+            },
+        );
+        let on_close =
+            Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |event: web_sys::CloseEvent| {
+                self.socket.set_value(None);
+                if event.code() == 1008 {
+                    // The session ended: reconnecting would be refused.
+                    self.state.update(|s| s.disconnected(Connection::Offline));
+                    return;
+                }
+                self.schedule_reconnect();
+            });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        // The socket lives as long as the page; so do its handlers.
+        on_open.forget();
+        on_message.forget();
+        on_close.forget();
+        self.socket.set_value(Some(socket));
+    }
+
+    fn schedule_reconnect(self) {
+        let online = web_sys::window()
+            .map(|w| w.navigator().on_line())
+            .unwrap_or(true);
+        self.state.update(|s| {
+            s.disconnected(if online {
+                Connection::Reconnecting
+            } else {
+                Connection::Offline
+            })
+        });
+        let attempt = self.attempt.get_value();
+        self.attempt.set_value(attempt.saturating_add(1));
+        let wait = super::state::backoff_millis(attempt, js_sys::Math::random());
+        set_timeout(
+            move || self.connect(),
+            std::time::Duration::from_millis(wait.into()),
+        );
+    }
+
+    fn shut(self) {
+        self.socket.update_value(|socket| {
+            if let Some(socket) = socket.take() {
+                socket.set_onclose(None);
+                let _ = socket.close();
+            }
+        });
+    }
+}

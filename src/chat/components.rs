@@ -1,0 +1,275 @@
+//! The customers' rooms page and the advisors' room management page.
+
+use super::{
+    api::{list_rooms, CreateRoom, DeleteRoom, RenameRoom, SetRoomCapacity},
+    client::ChatClient,
+    state::{ChatState, Connection, Delivery},
+};
+use crate::app::Seo;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn RoomsPage() -> impl IntoView {
+    let client = ChatClient::start();
+    let state = client.state;
+    let selected = RwSignal::new(None::<Uuid>);
+    view! {
+        <Seo title="Salons" description="Les salons de discussion des clients Paddock." path="/espace/salons" noindex=true/>
+        <div class="page chat-page">
+            <div class="chat-heading">
+                <h1>"Salons"</h1>
+                <ConnectionBadge state/>
+            </div>
+            {move || state.with(|s| s.notice.clone()).map(|(_, message)| view! {
+                <p class="form-error" role="alert">{message}</p>
+            })}
+            <div class="chat-layout">
+                <section class="card room-list" aria-labelledby="rooms-title">
+                    <h2 id="rooms-title">"Tous les salons"</h2>
+                    <ul>
+                        <For
+                            each=move || state.with(|s| s.room_list())
+                            key=|room| (room.id, room.name.clone(), room.members, room.capacity)
+                            let:room
+                        >
+                            {
+                                let id = room.id;
+                                let full = ChatState::is_full(&room);
+                                let joined = move || state.with(|s| s.joined.contains(&id));
+                                view! {
+                                    <li class="room-item" class:selected=move || selected.get() == Some(id)>
+                                        <div>
+                                            <p class="room-name">{room.name.clone()}</p>
+                                            <p class="room-occupancy">{format!("{} / {} membres", room.members, room.capacity)}</p>
+                                        </div>
+                                        {move || if joined() {
+                                            view! {
+                                                <button type="button" class="button" on:click=move |_| selected.set(Some(id))>
+                                                    "Ouvrir"
+                                                </button>
+                                            }.into_any()
+                                        } else if full {
+                                            view! { <span class="badge">"Complet"</span> }.into_any()
+                                        } else {
+                                            view! {
+                                                <button type="button" class="button button-primary"
+                                                    on:click=move |_| { client.join(id); selected.set(Some(id)); }>
+                                                    "Rejoindre"
+                                                </button>
+                                            }.into_any()
+                                        }}
+                                    </li>
+                                }
+                            }
+                        </For>
+                    </ul>
+                </section>
+                {move || match selected.get() {
+                    Some(channel) => view! { <ChannelView client channel/> }.into_any(),
+                    None => view! {
+                        <section class="card channel-empty">
+                            <p>"Choisissez un salon pour discuter avec les autres motards."</p>
+                        </section>
+                    }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ConnectionBadge(state: RwSignal<ChatState>) -> impl IntoView {
+    let connection = move || state.with(|s| s.connection);
+    view! {
+        <p class="connection" role="status"
+            class:ok=move || connection() == Connection::Connected
+            class:warn=move || connection() != Connection::Connected>
+            {move || connection().label()}
+        </p>
+    }
+}
+
+#[component]
+fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
+    let state = client.state;
+    let draft = RwSignal::new(String::new());
+    let name = move || {
+        state
+            .with(|s| s.rooms.get(&channel).map(|r| r.name.clone()))
+            .unwrap_or_else(|| "Salon".into())
+    };
+    let closed = move || state.with(|s| s.channels.get(&channel).is_some_and(|c| c.closed));
+    let joined = move || state.with(|s| s.joined.contains(&channel));
+    let me = move || state.with(|s| s.me);
+    // Messages on screen count as read.
+    Effect::new(move |_| {
+        if let Some(last) = state
+            .with(|s| s.channels.get(&channel).map(|c| c.last_seq()))
+            .filter(|l| *l > 0)
+        {
+            client.mark_read(channel, last);
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let body = draft.get_untracked();
+        if body.trim().is_empty() {
+            return;
+        }
+        client.post(channel, body);
+        draft.set(String::new());
+    };
+    view! {
+        <section class="card channel" aria-labelledby="channel-title">
+            <div class="channel-header">
+                <h2 id="channel-title">{name}</h2>
+                <Show when=move || joined() && !closed()>
+                    <button type="button" class="button button-ghost" on:click=move |_| client.leave(channel)>"Quitter le salon"</button>
+                </Show>
+            </div>
+            <Show when=closed>
+                <p class="closed-banner" role="alert">"Ce salon a été supprimé : il est fermé. Son historique reste lisible."</p>
+            </Show>
+            <ol class="messages" role="log" aria-live="polite" aria-label="Messages">
+                <For
+                    each=move || state.with(|s| s.channels.get(&channel).map(|c| c.messages.values().cloned().collect::<Vec<_>>()).unwrap_or_default())
+                    key=|m| m.seq
+                    let:message
+                >
+                    <li class="message" class:mine=move || Some(message.author_id) == me()>
+                        <span class="message-author">{message.author_name.clone()}</span>
+                        <span class="message-body">{message.body.clone()}</span>
+                    </li>
+                </For>
+                <For
+                    each=move || state.with(|s| s.outgoing.iter().filter(|p| p.channel_id == channel).cloned().collect::<Vec<_>>())
+                    key=|p| (p.client_id, p.delivery == Delivery::Failed)
+                    let:post
+                >
+                    {
+                        let failed = post.delivery == Delivery::Failed;
+                        let client_id = post.client_id;
+                        view! {
+                            <li class="message mine" class:pending=!failed class:failed=failed>
+                                <span class="message-body">{post.body.clone()}</span>
+                                {if failed {
+                                    view! {
+                                        <span class="message-status">
+                                            {post.error.clone().unwrap_or_else(|| "Échec de l’envoi.".into())}
+                                            " "
+                                            <button type="button" class="link-button" on:click=move |_| client.retry(client_id)>"Réessayer"</button>
+                                        </span>
+                                    }.into_any()
+                                } else {
+                                    view! { <span class="message-status">"Envoi…"</span> }.into_any()
+                                }}
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+            <p class="typing" aria-live="polite">
+                {move || {
+                    let names = state.with(|s| s.channels.get(&channel).map(|c| c.typing.clone()).unwrap_or_default());
+                    (!names.is_empty()).then(|| format!("{} écrit…", names.join(", ")))
+                }}
+            </p>
+            <form class="composer" on:submit=submit>
+                <label for="composer-input" class="visually-hidden">"Votre message"</label>
+                <input id="composer-input" type="text" maxlength="2000" autocomplete="off"
+                    placeholder=move || if closed() { "Salon fermé" } else { "Votre message" }
+                    prop:value=move || draft.get()
+                    on:input=move |event| { draft.set(event_target_value(&event)); client.typing(channel); }
+                    disabled=move || closed() || !joined()/>
+                <button type="submit" class="button button-primary" disabled=move || closed() || !joined()>"Envoyer"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn AdminRoomsPage() -> impl IntoView {
+    let create = ServerAction::<CreateRoom>::new();
+    let rename = ServerAction::<RenameRoom>::new();
+    let resize = ServerAction::<SetRoomCapacity>::new();
+    let delete = ServerAction::<DeleteRoom>::new();
+    let rooms = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                rename.version().get(),
+                resize.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| list_rooms(),
+    );
+    let error = move || {
+        create
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| rename.value().get().and_then(Result::err))
+            .or_else(|| resize.value().get().and_then(Result::err))
+            .or_else(|| delete.value().get().and_then(Result::err))
+    };
+    view! {
+        <Seo title="Gestion des salons" description="Créer, renommer, redimensionner et supprimer les salons." path="/admin/salons" noindex=true/>
+        <div class="page">
+            <h1>"Gestion des salons"</h1>
+            {move || error().map(|err| view! { <p class="form-error" role="alert">{err.message}</p> })}
+            <section class="card section" aria-labelledby="new-room">
+                <h2 id="new-room">"Nouveau salon"</h2>
+                <ActionForm action=create attr:class="form form-inline">
+                    <div class="field">
+                        <label for="room-name">"Nom du salon"</label>
+                        <input id="room-name" name="name" type="text" required minlength="3" maxlength="60"/>
+                    </div>
+                    <div class="field">
+                        <label for="room-capacity">"Capacité"</label>
+                        <input id="room-capacity" name="capacity" type="number" required min="2" max="500" value="20"/>
+                    </div>
+                    <button type="submit" class="button button-primary">"Créer le salon"</button>
+                </ActionForm>
+            </section>
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {move || rooms.get().map(|result| match result {
+                    Ok(list) => view! {
+                        <ul class="admin-rooms">
+                            {list.into_iter().map(|room| {
+                                let id = room.id.to_string();
+                                let (rename_id, resize_id, delete_id) = (id.clone(), id.clone(), id);
+                                let current_name = room.name.clone();
+                                let (room_name_a, room_name_b) = (room.name.clone(), room.name.clone());
+                                let delete_label = format!("Supprimer le salon {}", room.name);
+                                let capacity = room.capacity.to_string();
+                                view! {
+                                    <li class="card admin-room">
+                                        <h2>{room.name.clone()}</h2>
+                                        <p class="room-occupancy">{format!("{} / {} membres", room.members, room.capacity)}</p>
+                                        <ActionForm action=rename attr:class="form-inline">
+                                            <input type="hidden" name="room_id" value=rename_id/>
+                                            <label>"Nouveau nom" <span class="visually-hidden">{format!(" du salon {}", room_name_a)}</span> <input name="name" type="text" required minlength="3" maxlength="60" value=current_name/></label>
+                                            <button type="submit" class="button">"Renommer"</button>
+                                        </ActionForm>
+                                        <ActionForm action=resize attr:class="form-inline">
+                                            <input type="hidden" name="room_id" value=resize_id/>
+                                            <label>"Capacité" <span class="visually-hidden">{format!(" du salon {}", room_name_b)}</span> <input name="capacity" type="number" required min="2" max="500" value=capacity/></label>
+                                            <button type="submit" class="button">"Modifier la capacité"</button>
+                                        </ActionForm>
+                                        <ActionForm action=delete attr:class="form-inline">
+                                            <input type="hidden" name="room_id" value=delete_id/>
+                                            <button type="submit" class="button button-danger" aria-label=delete_label>"Supprimer"</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}

@@ -1,0 +1,377 @@
+//! What the browser knows of the chat, updated by each server frame. Pure: the socket
+//! client feeds it, the components read it, unit tests drive it directly.
+
+use super::protocol::{ChatMessage, RoomSummary, ServerMessage};
+use crate::error::ErrorCode;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Connection {
+    #[default]
+    Connecting,
+    Connected,
+    /// Lost; the client is waiting before its next attempt.
+    Reconnecting,
+    /// The browser reports no network.
+    Offline,
+}
+
+impl Connection {
+    pub fn label(self) -> &'static str {
+        match self {
+            Connection::Connecting => "Connexion…",
+            Connection::Connected => "Connecté",
+            Connection::Reconnecting => "Reconnexion…",
+            Connection::Offline => "Hors ligne",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Pending,
+    Failed,
+}
+
+/// A post of this browser not yet acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub channel_id: Uuid,
+    pub client_id: Uuid,
+    pub body: String,
+    pub delivery: Delivery,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Channel {
+    /// Stored messages by sequence: each once, in order.
+    pub messages: BTreeMap<i64, ChatMessage>,
+    /// Who is typing (display names).
+    pub typing: Vec<String>,
+    pub closed: bool,
+}
+
+impl Channel {
+    pub fn last_seq(&self) -> i64 {
+        self.messages.keys().next_back().copied().unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChatState {
+    pub connection: Connection,
+    pub me: Option<Uuid>,
+    /// Live rooms by id.
+    pub rooms: HashMap<Uuid, RoomSummary>,
+    /// Rooms this user is a member of.
+    pub joined: HashSet<Uuid>,
+    pub channels: HashMap<Uuid, Channel>,
+    pub outgoing: Vec<Outgoing>,
+    /// The last refusal that is not about a post (join refused, …).
+    pub notice: Option<(ErrorCode, String)>,
+}
+
+impl ChatState {
+    /// Rooms sorted by name, for display.
+    pub fn room_list(&self) -> Vec<RoomSummary> {
+        let mut rooms: Vec<_> = self.rooms.values().cloned().collect();
+        rooms.sort_by_key(|r| r.name.to_lowercase());
+        rooms
+    }
+
+    pub fn is_full(room: &RoomSummary) -> bool {
+        room.members >= i64::from(room.capacity)
+    }
+
+    /// The last sequence seen per subscribed channel, to resume after a reconnect.
+    pub fn resume_points(&self) -> Vec<(Uuid, i64)> {
+        self.channels
+            .iter()
+            .map(|(id, channel)| (*id, channel.last_seq()))
+            .collect()
+    }
+
+    /// Records a post about to be sent.
+    pub fn post(&mut self, channel_id: Uuid, client_id: Uuid, body: String) {
+        self.outgoing.push(Outgoing {
+            channel_id,
+            client_id,
+            body,
+            delivery: Delivery::Pending,
+            error: None,
+        });
+    }
+
+    /// Marks a failed post pending again, for a retry with the same `client_id`.
+    pub fn retry(&mut self, client_id: Uuid) -> Option<Outgoing> {
+        let post = self
+            .outgoing
+            .iter_mut()
+            .find(|p| p.client_id == client_id)?;
+        post.delivery = Delivery::Pending;
+        post.error = None;
+        Some(post.clone())
+    }
+
+    /// Every post still pending when the connection drops is failed, to be retried.
+    pub fn disconnected(&mut self, next: Connection) {
+        self.connection = next;
+        for post in &mut self.outgoing {
+            if post.delivery == Delivery::Pending {
+                post.delivery = Delivery::Failed;
+                post.error = Some("Non envoyé : connexion perdue.".into());
+            }
+        }
+    }
+
+    pub fn apply(&mut self, message: ServerMessage) {
+        match message {
+            ServerMessage::Welcome { user_id } => {
+                self.connection = Connection::Connected;
+                self.me = Some(user_id);
+            }
+            ServerMessage::Message(message) => {
+                let channel = self.channels.entry(message.channel_id).or_default();
+                if Some(message.author_id) == self.me {
+                    self.outgoing.retain(|p| p.client_id != message.client_id);
+                }
+                channel.typing.retain(|name| *name != message.author_name);
+                channel.messages.insert(message.seq, message);
+            }
+            ServerMessage::Ack { client_id, .. } => {
+                // The message itself arrives through the subscription.
+                self.outgoing.retain(|p| p.client_id != client_id);
+            }
+            ServerMessage::History {
+                channel_id,
+                messages,
+                ..
+            } => {
+                let channel = self.channels.entry(channel_id).or_default();
+                for message in messages {
+                    channel.messages.insert(message.seq, message);
+                }
+            }
+            ServerMessage::Rooms { rooms, joined } => {
+                self.rooms = rooms.into_iter().map(|r| (r.id, r)).collect();
+                self.joined = joined.into_iter().collect();
+            }
+            ServerMessage::RoomUpdated { room } => {
+                self.rooms.insert(room.id, room);
+            }
+            ServerMessage::Occupancy { room_id, members } => {
+                if let Some(room) = self.rooms.get_mut(&room_id) {
+                    room.members = members;
+                }
+            }
+            ServerMessage::RoomClosed { room_id } => {
+                self.rooms.remove(&room_id);
+                if let Some(channel) = self.channels.get_mut(&room_id) {
+                    channel.closed = true;
+                }
+            }
+            ServerMessage::Joined { room, .. } => {
+                self.joined.insert(room.id);
+                self.channels.entry(room.id).or_default();
+                self.rooms.insert(room.id, room);
+                self.notice = None;
+            }
+            ServerMessage::Left { room_id } => {
+                self.joined.remove(&room_id);
+                self.channels.remove(&room_id);
+            }
+            ServerMessage::DirectOpened { direct, .. } => {
+                self.channels.entry(direct.channel_id).or_default();
+            }
+            ServerMessage::Typing {
+                channel_id, name, ..
+            } => {
+                let channel = self.channels.entry(channel_id).or_default();
+                if !channel.typing.contains(&name) {
+                    channel.typing.push(name);
+                }
+            }
+            ServerMessage::Error {
+                code,
+                message,
+                client_id,
+            } => {
+                match client_id.and_then(|id| self.outgoing.iter_mut().find(|p| p.client_id == id))
+                {
+                    Some(post) => {
+                        post.delivery = Delivery::Failed;
+                        post.error = Some(message);
+                        if code == ErrorCode::RoomClosed {
+                            self.channels.entry(post.channel_id).or_default().closed = true;
+                        }
+                    }
+                    None => self.notice = Some((code, message)),
+                }
+            }
+        }
+    }
+}
+
+/// Milliseconds to wait before reconnection attempt `attempt` (0-based): exponential
+/// from 500 ms, capped at 30 s, with "equal jitter" so that clients spread out.
+/// `random` is in `[0, 1)`.
+pub fn backoff_millis(attempt: u32, random: f64) -> u32 {
+    let ceiling = 500u32.saturating_mul(1u32 << attempt.min(16)).min(30_000);
+    let half = ceiling / 2;
+    half + (f64::from(half) * random.clamp(0.0, 1.0)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(channel: Uuid, seq: i64, author: Uuid, client_id: Uuid) -> ChatMessage {
+        ChatMessage {
+            channel_id: channel,
+            seq,
+            client_id,
+            author_id: author,
+            author_name: "Julie Petit".into(),
+            body: format!("message {seq}"),
+            sent_at: "2026-11-24T09:00:00Z".into(),
+        }
+    }
+
+    fn room(id: Uuid, members: i64, capacity: i32) -> RoomSummary {
+        RoomSummary {
+            id,
+            name: "Balades".into(),
+            capacity,
+            members,
+            last_seq: 0,
+        }
+    }
+
+    #[test]
+    fn messages_are_kept_once_in_sequence_order() {
+        let mut state = ChatState::default();
+        let channel = Uuid::new_v4();
+        let author = Uuid::new_v4();
+        for seq in [2, 1, 3, 2] {
+            state.apply(ServerMessage::Message(message(
+                channel,
+                seq,
+                author,
+                Uuid::new_v4(),
+            )));
+        }
+        let seqs: Vec<i64> = state.channels[&channel].messages.keys().copied().collect();
+        assert_eq!(seqs, vec![1, 2, 3]);
+        assert_eq!(state.resume_points(), vec![(channel, 3)]);
+    }
+
+    #[test]
+    fn a_post_is_pending_until_acknowledged_and_failed_on_disconnect() {
+        let mut state = ChatState::default();
+        let channel = Uuid::new_v4();
+        let (first, second) = (Uuid::new_v4(), Uuid::new_v4());
+        state.post(channel, first, "un".into());
+        state.post(channel, second, "deux".into());
+        state.apply(ServerMessage::Ack {
+            channel_id: channel,
+            client_id: first,
+            seq: 1,
+        });
+        assert_eq!(state.outgoing.len(), 1);
+        assert_eq!(state.outgoing[0].delivery, Delivery::Pending);
+
+        state.disconnected(Connection::Reconnecting);
+        assert_eq!(state.connection, Connection::Reconnecting);
+        assert_eq!(state.outgoing[0].delivery, Delivery::Failed);
+        let retried = state.retry(second).unwrap();
+        assert_eq!(retried.client_id, second, "a retry keeps the client id");
+        assert_eq!(state.outgoing[0].delivery, Delivery::Pending);
+    }
+
+    #[test]
+    fn a_refused_post_fails_with_the_servers_message() {
+        let mut state = ChatState::default();
+        let channel = Uuid::new_v4();
+        let id = Uuid::new_v4();
+        state.post(channel, id, "après fermeture".into());
+        state.apply(ServerMessage::Error {
+            code: ErrorCode::RoomClosed,
+            message: "Ce salon a été supprimé : il est fermé.".into(),
+            client_id: Some(id),
+        });
+        assert_eq!(state.outgoing[0].delivery, Delivery::Failed);
+        assert!(state.channels[&channel].closed);
+        // A refusal that is not about a post becomes the notice.
+        state.apply(ServerMessage::Error {
+            code: ErrorCode::RoomFull,
+            message: "Ce salon est complet.".into(),
+            client_id: None,
+        });
+        assert_eq!(
+            state.notice,
+            Some((ErrorCode::RoomFull, "Ce salon est complet.".into()))
+        );
+    }
+
+    #[test]
+    fn the_room_list_follows_deltas() {
+        let mut state = ChatState::default();
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        state.apply(ServerMessage::Rooms {
+            rooms: vec![room(a, 1, 2), room(b, 0, 10)],
+            joined: vec![a],
+        });
+        assert!(
+            state.joined.contains(&a),
+            "the rooms this user belongs to come with the list"
+        );
+        state.apply(ServerMessage::Occupancy {
+            room_id: a,
+            members: 2,
+        });
+        assert!(ChatState::is_full(&state.rooms[&a]));
+        state.apply(ServerMessage::Joined {
+            room: room(b, 1, 10),
+            last_seq: 0,
+        });
+        assert!(state.joined.contains(&b));
+        state.apply(ServerMessage::RoomClosed { room_id: b });
+        assert_eq!(state.room_list().len(), 1);
+        assert!(state.channels[&b].closed, "a member sees the room closed");
+    }
+
+    #[test]
+    fn own_messages_clear_their_pending_copy_and_typing_stops_on_message() {
+        let mut state = ChatState::default();
+        let me = Uuid::new_v4();
+        state.apply(ServerMessage::Welcome { user_id: me });
+        assert_eq!(state.connection, Connection::Connected);
+        let channel = Uuid::new_v4();
+        let id = Uuid::new_v4();
+        state.post(channel, id, "salut".into());
+        state.apply(ServerMessage::Typing {
+            channel_id: channel,
+            user_id: Uuid::new_v4(),
+            name: "Julie Petit".into(),
+        });
+        assert_eq!(
+            state.channels[&channel].typing,
+            vec!["Julie Petit".to_string()]
+        );
+        state.apply(ServerMessage::Message(message(channel, 1, me, id)));
+        assert!(state.outgoing.is_empty());
+        assert!(state.channels[&channel].typing.is_empty());
+    }
+
+    #[test]
+    fn reconnection_waits_grow_exponentially_with_jitter_and_a_cap() {
+        assert_eq!(backoff_millis(0, 0.0), 250);
+        assert_eq!(backoff_millis(0, 0.999), 499);
+        assert_eq!(backoff_millis(3, 0.0), 2_000);
+        assert_eq!(backoff_millis(20, 0.0), 15_000);
+        assert!(backoff_millis(20, 0.99) < 30_000);
+        assert!(backoff_millis(4, 0.5) > backoff_millis(3, 0.5));
+    }
+}
