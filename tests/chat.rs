@@ -684,3 +684,68 @@ async fn two_instances_deliver_each_others_messages(pool: PgPool) {
         room.to_string()
     );
 }
+
+#[sqlx::test]
+async fn the_room_list_carries_memberships_conversations_and_unread_counts(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    // Seed: Thomas read Balades up to 2 of 4 and the conversation with Julie up to 1 of 2.
+    let mut thomas = Client::connect(&app, THOMAS).await;
+    thomas.send(json!({"type": "watch_rooms"})).await;
+    let rooms = thomas.next_of("rooms").await;
+    let balades = "10000000-0000-4000-8000-000000000001";
+    let direct = "20000000-0000-4000-8000-000000000001";
+    assert!(rooms["joined"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|id| id == balades));
+    assert_eq!(rooms["directs"][0]["other_name"], "Julie Petit");
+    let unread: Vec<(String, i64)> = serde_json::from_value(rooms["unread"].clone()).unwrap();
+    assert!(unread.contains(&(balades.to_owned(), 2)), "{unread:?}");
+    assert!(unread.contains(&(direct.to_owned(), 1)), "{unread:?}");
+
+    // Reading clears it for the next connection.
+    thomas
+        .send(json!({"type": "mark_read", "channel_id": balades, "seq": 4}))
+        .await;
+    thomas.send(json!({"type": "watch_rooms"})).await;
+    let again = thomas.next_of("rooms").await;
+    let unread: Vec<(String, i64)> = serde_json::from_value(again["unread"].clone()).unwrap();
+    assert!(!unread.iter().any(|(id, _)| id == balades), "{unread:?}");
+}
+
+#[sqlx::test]
+async fn members_are_listed_and_a_new_conversation_reaches_the_other_customer_at_once(
+    pool: PgPool,
+) {
+    let app = TestApp::spawn(pool).await;
+    let balades = "10000000-0000-4000-8000-000000000001";
+    let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
+    let mut emma = Client::connect(&app, EMMA).await;
+    julie
+        .send(json!({"type": "members", "room_id": balades}))
+        .await;
+    let members = julie.next_of("members").await;
+    let list = members["members"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    let emma_entry = list.iter().find(|m| m["name"] == "Emma Leroy").unwrap();
+    assert_eq!(emma_entry["online"], true);
+    assert_eq!(
+        list.iter().find(|m| m["name"] == "Thomas Durand").unwrap()["online"],
+        false
+    );
+
+    julie
+        .send(json!({"type": "open_direct", "user_id": emma_entry["user_id"]}))
+        .await;
+    let opened = julie.next_of("direct_opened").await;
+    let told = emma.next_of("direct_opened").await;
+    assert_eq!(told["direct"]["channel_id"], opened["direct"]["channel_id"]);
+    assert_eq!(told["direct"]["other_name"], "Julie Petit");
+
+    // Someone outside the room cannot list its members.
+    let mut hugo = Client::connect(&app, "hugo.moreau@paddock.test").await;
+    hugo.send(json!({"type": "members", "room_id": balades}))
+        .await;
+    assert_eq!(hugo.next_of("error").await["code"], "not_member");
+}

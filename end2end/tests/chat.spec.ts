@@ -58,3 +58,27 @@ test("a full room cannot be joined", async ({ browser }) => {
   await expect(full).toContainText("Complet");
   await expect(full.getByRole("button", { name: "Rejoindre" })).toHaveCount(0);
 });
+
+test("two customers write to each other from a room's member list", async ({ browser }) => {
+  const julie = await customerIn(browser, CUSTOMER);
+  const emma = await customerIn(browser, { email: "emma.leroy@paddock.test", password: "PaddockClient2026!" });
+
+  await julie.getByRole("listitem").filter({ hasText: "Balades du dimanche" }).getByRole("button", { name: "Ouvrir" }).click();
+  await julie.getByText("Membres du salon").click();
+  await julie.getByRole("button", { name: "Écrire à Emma Leroy" }).click();
+  await expect(julie.getByRole("heading", { level: 2, name: "Conversation avec Emma Leroy" })).toBeVisible();
+  await julie.getByLabel("Votre message").fill("Salut Emma, tu viens dimanche ?");
+  await julie.getByLabel("Votre message").press("Enter");
+  await expect(julie.getByRole("log", { name: "Messages" })).toContainText("Salut Emma, tu viens dimanche ?");
+
+  // Emma sees the new conversation appear with an unread message, then reads it.
+  const open = emma.getByRole("button", { name: "Ouvrir la conversation avec Julie Petit" });
+  await expect(open).toBeVisible();
+  await expect(emma.getByLabel("1 non lu")).toBeVisible();
+  await open.click();
+  await expect(emma.getByRole("log", { name: "Messages" })).toContainText("Salut Emma, tu viens dimanche ?");
+  await expect(emma.getByLabel("1 non lu")).toHaveCount(0);
+  await emma.getByLabel("Votre message").fill("Oui, à 9 h !");
+  await emma.getByLabel("Votre message").press("Enter");
+  await expect(julie.getByRole("log", { name: "Messages" })).toContainText("Oui, à 9 h !");
+});

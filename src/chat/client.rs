@@ -65,6 +65,22 @@ impl ChatClient {
         self.send(&ClientMessage::Leave { room_id });
     }
 
+    /// Asks for the members of a room.
+    pub fn members(&self, room_id: Uuid) {
+        self.send(&ClientMessage::Members { room_id });
+    }
+
+    /// Opens (or reopens) the conversation with another customer, and shows it.
+    pub fn open_direct(&self, user_id: Uuid) {
+        self.state.update(|s| s.requested_direct = Some(user_id));
+        self.send(&ClientMessage::OpenDirect { user_id });
+    }
+
+    /// Puts `channel` on screen.
+    pub fn view(&self, channel: Option<Uuid>) {
+        self.state.update(|s| s.view(channel));
+    }
+
     /// Posts `body` to `channel_id`: pending until acknowledged, failed if it cannot go.
     pub fn post(&self, channel_id: Uuid, body: String) {
         let client_id = Uuid::new_v4();
@@ -109,6 +125,10 @@ impl ChatClient {
             .with_untracked(|s| s.channels.get(&channel_id).map(|c| c.last_seq()))
             .filter(|seq| *seq > 0);
         let after_seq = seen.unwrap_or((last_seq - RECENT).max(0));
+        self.state.update(|s| {
+            let known = s.live_from.entry(channel_id).or_default();
+            *known = (*known).max(last_seq);
+        });
         self.send(&ClientMessage::Subscribe {
             channel_id,
             after_seq,
@@ -129,10 +149,16 @@ impl ChatClient {
             _ => None,
         };
         let joined_rooms = match &message {
-            ServerMessage::Rooms { rooms, joined } => rooms
+            ServerMessage::Rooms {
+                rooms,
+                joined,
+                directs,
+                ..
+            } => rooms
                 .iter()
                 .filter(|r| joined.contains(&r.id))
                 .map(|r| (r.id, r.last_seq))
+                .chain(directs.iter().map(|d| (d.channel_id, d.last_seq)))
                 .collect(),
             _ => Vec::new(),
         };

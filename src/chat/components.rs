@@ -14,6 +14,14 @@ pub fn RoomsPage() -> impl IntoView {
     let client = ChatClient::start();
     let state = client.state;
     let selected = RwSignal::new(None::<Uuid>);
+    // What is on screen counts as read; a conversation this user opens comes on screen.
+    Effect::new(move |_| client.view(selected.get()));
+    Effect::new(move |_| {
+        if let Some(channel) = state.with(|s| s.opened_direct) {
+            state.update(|s| s.opened_direct = None);
+            selected.set(Some(channel));
+        }
+    });
     view! {
         <Seo title="Salons" description="Les salons de discussion des clients Paddock." path="/espace/salons" noindex=true/>
         <div class="page chat-page">
@@ -40,7 +48,10 @@ pub fn RoomsPage() -> impl IntoView {
                                 view! {
                                     <li class="room-item" class:selected=move || selected.get() == Some(id)>
                                         <div>
-                                            <p class="room-name">{room.name.clone()}</p>
+                                            <p class="room-name">
+                                                {room.name.clone()}
+                                                <UnreadBadge state channel=id/>
+                                            </p>
                                             <p class="room-occupancy">{format!("{} / {} membres", room.members, room.capacity)}</p>
                                         </div>
                                         {move || if joined() {
@@ -64,6 +75,31 @@ pub fn RoomsPage() -> impl IntoView {
                             }
                         </For>
                     </ul>
+                    <h2 id="directs-title">"Messages privés"</h2>
+                    <ul aria-labelledby="directs-title">
+                        <For
+                            each=move || state.with(|s| s.direct_list())
+                            key=|direct| direct.channel_id
+                            let:direct
+                        >
+                            {
+                                let channel = direct.channel_id;
+                                view! {
+                                    <li class="room-item" class:selected=move || selected.get() == Some(channel)>
+                                        <p class="room-name">
+                                            {direct.other_name.clone()}
+                                            <UnreadBadge state channel/>
+                                        </p>
+                                        <button type="button" class="button"
+                                            aria-label=format!("Ouvrir la conversation avec {}", direct.other_name)
+                                            on:click=move |_| selected.set(Some(channel))>
+                                            "Ouvrir"
+                                        </button>
+                                    </li>
+                                }
+                            }
+                        </For>
+                    </ul>
                 </section>
                 {move || match selected.get() {
                     Some(channel) => view! { <ChannelView client channel/> }.into_any(),
@@ -75,6 +111,21 @@ pub fn RoomsPage() -> impl IntoView {
                 }}
             </div>
         </div>
+    }
+}
+
+#[component]
+fn UnreadBadge(state: RwSignal<ChatState>, channel: Uuid) -> impl IntoView {
+    move || {
+        let unread = state.with(|s| s.unread_in(channel));
+        (unread > 0).then(|| {
+            let label = if unread > 1 {
+                format!("{unread} non lus")
+            } else {
+                "1 non lu".to_string()
+            };
+            view! { <span class="unread" aria-label=label.clone() title=label>{unread}</span> }
+        })
     }
 }
 
@@ -94,13 +145,16 @@ fn ConnectionBadge(state: RwSignal<ChatState>) -> impl IntoView {
 fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
     let state = client.state;
     let draft = RwSignal::new(String::new());
-    let name = move || {
-        state
+    let direct = move || state.with(|s| s.directs.get(&channel).cloned());
+    let is_direct = move || direct().is_some();
+    let name = move || match direct() {
+        Some(direct) => format!("Conversation avec {}", direct.other_name),
+        None => state
             .with(|s| s.rooms.get(&channel).map(|r| r.name.clone()))
-            .unwrap_or_else(|| "Salon".into())
+            .unwrap_or_else(|| "Salon".into()),
     };
     let closed = move || state.with(|s| s.channels.get(&channel).is_some_and(|c| c.closed));
-    let joined = move || state.with(|s| s.joined.contains(&channel));
+    let joined = move || is_direct() || state.with(|s| s.joined.contains(&channel));
     let me = move || state.with(|s| s.me);
     // Messages on screen count as read.
     Effect::new(move |_| {
@@ -124,7 +178,7 @@ fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
         <section class="card channel" aria-labelledby="channel-title">
             <div class="channel-header">
                 <h2 id="channel-title">{name}</h2>
-                <Show when=move || joined() && !closed()>
+                <Show when=move || joined() && !closed() && !is_direct()>
                     <button type="button" class="button button-ghost" on:click=move |_| client.leave(channel)>"Quitter le salon"</button>
                 </Show>
             </div>
@@ -175,6 +229,9 @@ fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                     (!names.is_empty()).then(|| format!("{} écrit…", names.join(", ")))
                 }}
             </p>
+            <Show when=move || !is_direct() && joined()>
+                <MemberList client room=channel/>
+            </Show>
             <form class="composer" on:submit=submit>
                 <label for="composer-input" class="visually-hidden">"Votre message"</label>
                 <input id="composer-input" type="text" maxlength="2000" autocomplete="off"
@@ -185,6 +242,44 @@ fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                 <button type="submit" class="button button-primary" disabled=move || closed() || !joined()>"Envoyer"</button>
             </form>
         </section>
+    }
+}
+
+/// The members of a room, with a button to write to each other customer.
+#[component]
+fn MemberList(client: ChatClient, room: Uuid) -> impl IntoView {
+    let state = client.state;
+    let me = move || state.with(|s| s.me);
+    view! {
+        <details class="members" on:toggle=move |_| client.members(room)>
+            <summary>"Membres du salon"</summary>
+            <ul>
+                <For
+                    each=move || state.with(|s| s.members.get(&room).cloned().unwrap_or_default())
+                    key=|m| (m.user_id, m.online)
+                    let:member
+                >
+                    {
+                        let user_id = member.user_id;
+                        let can_write = member.customer && Some(user_id) != me();
+                        view! {
+                            <li class="member">
+                                <span class="presence" class:online=member.online
+                                    aria-label=if member.online { "en ligne" } else { "hors ligne" }></span>
+                                {member.name.clone()}
+                                {can_write.then(|| view! {
+                                    <button type="button" class="link-button"
+                                        aria-label=format!("Écrire à {}", member.name)
+                                        on:click=move |_| client.open_direct(user_id)>
+                                        "Écrire"
+                                    </button>
+                                })}
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </details>
     }
 }
 

@@ -36,6 +36,8 @@ pub enum ClientMessage {
     Typing { channel_id: Uuid },
     /// The user has read up to `seq`.
     MarkRead { channel_id: Uuid, seq: i64 },
+    /// Who belongs to a room (members only).
+    Members { room_id: Uuid },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +67,19 @@ pub struct DirectSummary {
     pub channel_id: Uuid,
     pub other_id: Uuid,
     pub other_name: String,
+    /// Sequence of the conversation's last message.
+    #[serde(default)]
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub name: String,
+    /// A customer (direct messages are between customers).
+    pub customer: bool,
+    /// Has a socket open on this Paddock instance.
+    pub online: bool,
 }
 
 /// What the server sends.
@@ -94,6 +109,15 @@ pub enum ServerMessage {
     Rooms {
         rooms: Vec<RoomSummary>,
         joined: Vec<Uuid>,
+        /// This user's direct conversations.
+        directs: Vec<DirectSummary>,
+        /// Unread messages per channel (rooms and direct conversations), when any.
+        unread: Vec<(Uuid, i64)>,
+    },
+    /// The members of a room.
+    Members {
+        room_id: Uuid,
+        members: Vec<Member>,
     },
     /// A room was created, renamed or resized.
     RoomUpdated {

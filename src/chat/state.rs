@@ -1,7 +1,7 @@
 //! What the browser knows of the chat, updated by each server frame. Pure: the socket
 //! client feeds it, the components read it, unit tests drive it directly.
 
-use super::protocol::{ChatMessage, RoomSummary, ServerMessage};
+use super::protocol::{ChatMessage, DirectSummary, Member, RoomSummary, ServerMessage};
 use crate::error::ErrorCode;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
@@ -71,6 +71,21 @@ pub struct ChatState {
     pub outgoing: Vec<Outgoing>,
     /// The last refusal that is not about a post (join refused, …).
     pub notice: Option<(ErrorCode, String)>,
+    /// Direct conversations by channel id.
+    pub directs: HashMap<Uuid, DirectSummary>,
+    /// Members of the rooms asked about.
+    pub members: HashMap<Uuid, Vec<Member>>,
+    /// Unread messages per channel.
+    pub unread: HashMap<Uuid, i64>,
+    /// The channel on screen: its messages are read as they come.
+    pub viewing: Option<Uuid>,
+    /// The customer this user asked to write to, until the conversation opens.
+    pub requested_direct: Option<Uuid>,
+    /// A conversation this user just opened, for the page to show it.
+    pub opened_direct: Option<Uuid>,
+    /// Per channel, the last sequence already known when it was followed: earlier
+    /// messages sent to catch up are not counted as unread.
+    pub live_from: HashMap<Uuid, i64>,
 }
 
 impl ChatState {
@@ -79,6 +94,25 @@ impl ChatState {
         let mut rooms: Vec<_> = self.rooms.values().cloned().collect();
         rooms.sort_by_key(|r| r.name.to_lowercase());
         rooms
+    }
+
+    /// Shows `channel`: its messages count as read.
+    pub fn view(&mut self, channel: Option<Uuid>) {
+        self.viewing = channel;
+        if let Some(channel) = channel {
+            self.unread.remove(&channel);
+        }
+    }
+
+    /// Direct conversations sorted by the other customer's name.
+    pub fn direct_list(&self) -> Vec<DirectSummary> {
+        let mut directs: Vec<_> = self.directs.values().cloned().collect();
+        directs.sort_by_key(|d| d.other_name.to_lowercase());
+        directs
+    }
+
+    pub fn unread_in(&self, channel: Uuid) -> i64 {
+        self.unread.get(&channel).copied().unwrap_or(0)
     }
 
     pub fn is_full(room: &RoomSummary) -> bool {
@@ -134,8 +168,19 @@ impl ChatState {
             }
             ServerMessage::Message(message) => {
                 let channel = self.channels.entry(message.channel_id).or_default();
-                if Some(message.author_id) == self.me {
+                let mine = Some(message.author_id) == self.me;
+                if mine {
                     self.outgoing.retain(|p| p.client_id != message.client_id);
+                }
+                let new = !channel.messages.contains_key(&message.seq);
+                let live = message.seq
+                    > self
+                        .live_from
+                        .get(&message.channel_id)
+                        .copied()
+                        .unwrap_or(0);
+                if new && live && !mine && self.viewing != Some(message.channel_id) {
+                    *self.unread.entry(message.channel_id).or_default() += 1;
                 }
                 channel.typing.retain(|name| *name != message.author_name);
                 channel.messages.insert(message.seq, message);
@@ -154,9 +199,22 @@ impl ChatState {
                     channel.messages.insert(message.seq, message);
                 }
             }
-            ServerMessage::Rooms { rooms, joined } => {
+            ServerMessage::Rooms {
+                rooms,
+                joined,
+                directs,
+                unread,
+            } => {
                 self.rooms = rooms.into_iter().map(|r| (r.id, r)).collect();
                 self.joined = joined.into_iter().collect();
+                self.directs = directs.into_iter().map(|d| (d.channel_id, d)).collect();
+                self.unread = unread
+                    .into_iter()
+                    .filter(|(c, _)| Some(*c) != self.viewing)
+                    .collect();
+            }
+            ServerMessage::Members { room_id, members } => {
+                self.members.insert(room_id, members);
             }
             ServerMessage::RoomUpdated { room } => {
                 self.rooms.insert(room.id, room);
@@ -184,6 +242,11 @@ impl ChatState {
             }
             ServerMessage::DirectOpened { direct, .. } => {
                 self.channels.entry(direct.channel_id).or_default();
+                if self.requested_direct == Some(direct.other_id) {
+                    self.requested_direct = None;
+                    self.opened_direct = Some(direct.channel_id);
+                }
+                self.directs.insert(direct.channel_id, direct);
             }
             ServerMessage::Typing {
                 channel_id, name, ..
@@ -322,7 +385,10 @@ mod tests {
         state.apply(ServerMessage::Rooms {
             rooms: vec![room(a, 1, 2), room(b, 0, 10)],
             joined: vec![a],
+            directs: vec![],
+            unread: vec![(a, 3)],
         });
+        assert_eq!(state.unread_in(a), 3);
         assert!(
             state.joined.contains(&a),
             "the rooms this user belongs to come with the list"
@@ -363,6 +429,79 @@ mod tests {
         state.apply(ServerMessage::Message(message(channel, 1, me, id)));
         assert!(state.outgoing.is_empty());
         assert!(state.channels[&channel].typing.is_empty());
+    }
+
+    #[test]
+    fn unread_counts_grow_off_screen_and_clear_when_viewed() {
+        let mut state = ChatState::default();
+        state.apply(ServerMessage::Welcome {
+            user_id: Uuid::new_v4(),
+        });
+        let (room_a, room_b) = (Uuid::new_v4(), Uuid::new_v4());
+        // Messages up to 5 were known when room B was followed: catching up is not unread.
+        state.live_from.insert(room_b, 5);
+        state.apply(ServerMessage::Message(message(
+            room_b,
+            4,
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+        )));
+        assert_eq!(state.unread_in(room_b), 0);
+        state.live_from.insert(room_b, 0);
+        state.view(Some(room_a));
+        let other = Uuid::new_v4();
+        state.apply(ServerMessage::Message(message(
+            room_a,
+            1,
+            other,
+            Uuid::new_v4(),
+        )));
+        state.apply(ServerMessage::Message(message(
+            room_b,
+            1,
+            other,
+            Uuid::new_v4(),
+        )));
+        state.apply(ServerMessage::Message(message(
+            room_b,
+            2,
+            other,
+            Uuid::new_v4(),
+        )));
+        // The same message again (a resume) does not count twice.
+        state.apply(ServerMessage::Message(message(
+            room_b,
+            2,
+            other,
+            Uuid::new_v4(),
+        )));
+        assert_eq!(state.unread_in(room_a), 0);
+        assert_eq!(state.unread_in(room_b), 2);
+        state.view(Some(room_b));
+        assert_eq!(state.unread_in(room_b), 0);
+    }
+
+    #[test]
+    fn a_direct_conversation_asked_for_opens_on_screen_one_received_does_not() {
+        let mut state = ChatState::default();
+        let (asked, other) = (Uuid::new_v4(), Uuid::new_v4());
+        state.requested_direct = Some(asked);
+        let direct = |id: Uuid, channel: Uuid| ServerMessage::DirectOpened {
+            direct: DirectSummary {
+                channel_id: channel,
+                other_id: id,
+                other_name: "Emma".into(),
+                last_seq: 0,
+            },
+            last_seq: 0,
+        };
+        let received = Uuid::new_v4();
+        state.apply(direct(other, received));
+        assert_eq!(state.opened_direct, None);
+        let mine = Uuid::new_v4();
+        state.apply(direct(asked, mine));
+        assert_eq!(state.opened_direct, Some(mine));
+        assert_eq!(state.direct_list().len(), 2);
     }
 
     #[test]

@@ -46,6 +46,12 @@ pub enum Event {
     SessionEnded {
         session_id: String,
     },
+    /// `from` opened a direct conversation with `to`.
+    DirectOpened {
+        channel_id: Uuid,
+        from: Uuid,
+        to: Uuid,
+    },
 }
 
 /// A frame waiting in a socket's send queue.
@@ -233,6 +239,21 @@ impl Hub {
         }
     }
 
+    /// Whether `user_id` has a socket on this instance.
+    pub fn is_online(&self, user_id: Uuid) -> bool {
+        self.read().conns.values().any(|c| c.user_id == user_id)
+    }
+
+    fn to_user(&self, user_id: Uuid, frame: Outbound) {
+        let registry = self.read();
+        let ids = registry
+            .conns
+            .iter()
+            .filter(|(_, c)| c.user_id == user_id)
+            .map(|(id, _)| id);
+        self.deliver(ids, &frame, &registry);
+    }
+
     fn to_lobby(&self, frame: Outbound) {
         let registry = self.read();
         self.deliver(registry.lobby.iter(), &frame, &registry);
@@ -296,6 +317,33 @@ impl Hub {
                     name,
                 }));
                 self.to_channel(channel_id, frame, Some(user_id));
+            }
+            Event::DirectOpened {
+                channel_id,
+                from,
+                to,
+            } => {
+                if !self.is_online(to) {
+                    return;
+                }
+                let name: Result<String, _> =
+                    sqlx::query_scalar("select display_name from users where id = $1")
+                        .bind(from)
+                        .fetch_one(&self.pool)
+                        .await;
+                if let Ok(other_name) = name {
+                    let direct = crate::chat::protocol::DirectSummary {
+                        channel_id,
+                        other_id: from,
+                        other_name,
+                        last_seq: 0,
+                    };
+                    let frame = encode(&ServerMessage::DirectOpened {
+                        direct,
+                        last_seq: 0,
+                    });
+                    self.to_user(to, Outbound::Other(frame));
+                }
             }
             Event::SessionEnded { session_id } => {
                 let registry = self.read();

@@ -302,6 +302,7 @@ pub async fn open_direct(
                 channel_id,
                 other_id: other,
                 other_name,
+                last_seq,
             },
             last_seq,
         ));
@@ -331,6 +332,7 @@ pub async fn open_direct(
                 channel_id,
                 other_id: other,
                 other_name,
+                last_seq,
             },
             last_seq,
         ));
@@ -342,12 +344,23 @@ pub async fn open_direct(
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+    // The other customer learns of it at once.
+    publish(
+        &mut tx,
+        &Event::DirectOpened {
+            channel_id,
+            from: user,
+            to: other,
+        },
+    )
+    .await?;
     tx.commit().await.map_err(db_error)?;
     Ok((
         DirectSummary {
             channel_id,
             other_id: other,
             other_name,
+            last_seq: 0,
         },
         0,
     ))
@@ -548,5 +561,60 @@ pub async fn mark_read(
     .execute(pool)
     .await
     .map(|_| ())
+    .map_err(db_error)
+}
+
+/// The direct conversations of `user`, most recent first.
+pub async fn directs_of(pool: &PgPool, user: Uuid) -> Result<Vec<DirectSummary>, AppError> {
+    sqlx::query_as::<_, (Uuid, Uuid, String, i64)>(
+        "select d.id, u.id, u.display_name, c.last_seq from direct_conversations d
+         join users u on u.id = case when d.user_low = $1 then d.user_high else d.user_low end
+         join channels c on c.id = d.id
+         where $1 in (d.user_low, d.user_high)
+         order by c.last_seq desc, u.display_name",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(
+                |(channel_id, other_id, other_name, last_seq)| DirectSummary {
+                    channel_id,
+                    other_id,
+                    other_name,
+                    last_seq,
+                },
+            )
+            .collect()
+    })
+    .map_err(db_error)
+}
+
+/// Unread messages of `user` per channel, where there are any.
+pub async fn unread_of(pool: &PgPool, user: Uuid) -> Result<Vec<(Uuid, i64)>, AppError> {
+    sqlx::query_as(
+        "select m.channel_id, c.last_seq - m.last_read_seq from channel_members m
+         join channels c on c.id = m.channel_id
+         where m.user_id = $1 and c.last_seq > m.last_read_seq",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await
+    .map_err(db_error)
+}
+
+/// The members of a room: id, name, whether a customer.
+pub async fn room_members(
+    pool: &PgPool,
+    room_id: Uuid,
+) -> Result<Vec<(Uuid, String, bool)>, AppError> {
+    sqlx::query_as(
+        "select u.id, u.display_name, u.role = 'customer' from channel_members m
+         join users u on u.id = m.user_id where m.channel_id = $1 order by u.display_name",
+    )
+    .bind(room_id)
+    .fetch_all(pool)
+    .await
     .map_err(db_error)
 }

@@ -223,7 +223,15 @@ impl Connection {
                 hub.watch_rooms(self.id);
                 let rooms = store::live_rooms(pool).await?;
                 let joined = store::joined_rooms(pool, user).await?;
-                send(socket, &encode(&ServerMessage::Rooms { rooms, joined })).await
+                let directs = store::directs_of(pool, user).await?;
+                let unread = store::unread_of(pool, user).await?;
+                let rooms = ServerMessage::Rooms {
+                    rooms,
+                    joined,
+                    directs,
+                    unread,
+                };
+                send(socket, &encode(&rooms)).await
             }
             ClientMessage::Join { room_id } => {
                 let (room, last_seq) = store::join_room(pool, user, room_id).await?;
@@ -325,6 +333,24 @@ impl Connection {
                 };
                 store::publish(&mut conn, &event).await?;
                 true
+            }
+            ClientMessage::Members { room_id } => {
+                store::ensure_member(pool, user, room_id).await?;
+                let members = store::room_members(pool, room_id)
+                    .await?
+                    .into_iter()
+                    .map(|(user_id, name, customer)| Member {
+                        user_id,
+                        name,
+                        customer,
+                        online: hub.is_online(user_id),
+                    })
+                    .collect();
+                send(
+                    socket,
+                    &encode(&ServerMessage::Members { room_id, members }),
+                )
+                .await
             }
             ClientMessage::MarkRead { channel_id, seq } => {
                 store::mark_read(pool, user, channel_id, seq).await?;
