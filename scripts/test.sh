@@ -14,6 +14,8 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paddock/target}"
 export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Incremental caches would grow by gigabytes per run in the shared target directory.
+export CARGO_INCREMENTAL=0
 E2E_PORT="${PADDOCK_E2E_PORT:-3100}"
 log_dir="$(mktemp -d)"
 step() { printf '\n==> %s\n' "$*"; }
@@ -34,7 +36,7 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "clippy (server)"
-cargo clippy --features ssr --all-targets -- -D warnings
+cargo clippy --features ssr,loadgen --all-targets -- -D warnings
 step "clippy (browser)"
 cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 

@@ -25,8 +25,13 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// At most this many hashes at once: each takes 19 MiB and tens of milliseconds of CPU,
+/// so a burst of logins queues instead of exhausting memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Hashes off the async runtime: one hash costs tens of milliseconds of CPU.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _permit = HASHING.acquire().await.map_err(|_| AppError::internal())?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
@@ -55,6 +60,7 @@ fn decoy_hash() -> &'static str {
 }
 
 pub async fn verify_password(hash: Option<String>, password: String) -> Result<bool, AppError> {
+    let _permit = HASHING.acquire().await.map_err(|_| AppError::internal())?;
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());

@@ -60,8 +60,10 @@ pub async fn upgrade(
     };
     ws.max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        // Small socket buffers keep an idle connection light.
-        .write_buffer_size(8 * 1024)
+        // Small socket buffers keep an idle connection light (tungstenite reads into
+        // 128 KiB by default); they grow only for the rare large frame.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| connection(state, user, session_id, socket))
 }
 
