@@ -17,6 +17,8 @@ const launchOptions = {
 export default defineConfig({
   testDir: "./tests",
   fullyParallel: false,
+  // A stray test.only must not silently skip the rest of the suite in CI.
+  forbidOnly: !!process.env.CI,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   reporter: "list",

@@ -32,8 +32,9 @@ test("two customers chat live in a room until the admin deletes it", async ({ br
     await item.getByRole("button", { name: "Rejoindre" }).click();
     await expect(page.getByRole("heading", { level: 2, name: roomName })).toBeVisible();
   }
-  // Occupancy is live for everyone watching the list.
+  // Occupancy is live for everyone watching the list, the advisor's page included.
   await expect(julie.getByRole("listitem").filter({ hasText: roomName })).toContainText("2 / 10 membres");
+  await expect(admin.getByRole("listitem").filter({ hasText: roomName })).toContainText("2 / 10 membres");
 
   await julie.getByLabel("Votre message").fill("Qui roule ce week-end ?");
   await julie.getByLabel("Votre message").press("Enter");

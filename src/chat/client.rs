@@ -76,6 +76,19 @@ impl ChatClient {
         self.send(&ClientMessage::OpenDirect { user_id });
     }
 
+    /// Asks for the page of messages before the oldest one held.
+    pub fn older(&self, channel_id: Uuid) {
+        let before_seq = self
+            .state
+            .with_untracked(|s| s.channels.get(&channel_id).and_then(|c| c.first_seq()))
+            .unwrap_or(i64::MAX);
+        self.send(&ClientMessage::History {
+            channel_id,
+            before_seq,
+            limit: 50,
+        });
+    }
+
     /// Puts `channel` on screen.
     pub fn view(&self, channel: Option<Uuid>) {
         self.state.update(|s| s.view(channel));

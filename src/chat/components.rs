@@ -185,6 +185,11 @@ fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
             <Show when=closed>
                 <p class="closed-banner" role="alert">"Ce salon a été supprimé : il est fermé. Son historique reste lisible."</p>
             </Show>
+            <Show when=move || state.with(|s| s.channels.get(&channel).is_some_and(|c| c.may_have_older()))>
+                <button type="button" class="button button-ghost older" on:click=move |_| client.older(channel)>
+                    "Messages précédents"
+                </button>
+            </Show>
             <ol class="messages" role="log" aria-live="polite" aria-label="Messages">
                 <For
                     each=move || state.with(|s| s.channels.get(&channel).map(|c| c.messages.values().cloned().collect::<Vec<_>>()).unwrap_or_default())
@@ -289,6 +294,8 @@ pub fn AdminRoomsPage() -> impl IntoView {
     let rename = ServerAction::<RenameRoom>::new();
     let resize = ServerAction::<SetRoomCapacity>::new();
     let delete = ServerAction::<DeleteRoom>::new();
+    // Member counts stay live through the advisor's own socket.
+    let live = ChatClient::start().state;
     let rooms = Resource::new(
         move || {
             (
@@ -336,13 +343,19 @@ pub fn AdminRoomsPage() -> impl IntoView {
                                 let id = room.id.to_string();
                                 let (rename_id, resize_id, delete_id) = (id.clone(), id.clone(), id);
                                 let current_name = room.name.clone();
+                                let (room_id, loaded_members, room_capacity) = (room.id, room.members, room.capacity);
                                 let (room_name_a, room_name_b) = (room.name.clone(), room.name.clone());
                                 let delete_label = format!("Supprimer le salon {}", room.name);
                                 let capacity = room.capacity.to_string();
                                 view! {
                                     <li class="card admin-room">
                                         <h2>{room.name.clone()}</h2>
-                                        <p class="room-occupancy">{format!("{} / {} membres", room.members, room.capacity)}</p>
+                                        <p class="room-occupancy">
+                                            {move || {
+                                                let members = live.with(|s| s.rooms.get(&room_id).map(|r| r.members)).unwrap_or(loaded_members);
+                                                format!("{members} / {} membres", room_capacity)
+                                            }}
+                                        </p>
                                         <ActionForm action=rename attr:class="form-inline">
                                             <input type="hidden" name="room_id" value=rename_id/>
                                             <label>"Nouveau nom" <span class="visually-hidden">{format!(" du salon {}", room_name_a)}</span> <input name="name" type="text" required minlength="3" maxlength="60" value=current_name/></label>

@@ -51,11 +51,22 @@ pub struct Channel {
     /// Who is typing (display names).
     pub typing: Vec<String>,
     pub closed: bool,
+    /// Whether older messages exist before the first one held (unknown until asked).
+    pub has_older: Option<bool>,
 }
 
 impl Channel {
     pub fn last_seq(&self) -> i64 {
         self.messages.keys().next_back().copied().unwrap_or(0)
+    }
+
+    pub fn first_seq(&self) -> Option<i64> {
+        self.messages.keys().next().copied()
+    }
+
+    /// Whether to offer loading older messages.
+    pub fn may_have_older(&self) -> bool {
+        self.first_seq().is_some_and(|first| first > 1) && self.has_older != Some(false)
     }
 }
 
@@ -502,6 +513,32 @@ mod tests {
         state.apply(direct(asked, mine));
         assert_eq!(state.opened_direct, Some(mine));
         assert_eq!(state.direct_list().len(), 2);
+    }
+
+    #[test]
+    fn older_pages_are_offered_until_the_first_message() {
+        let mut state = ChatState::default();
+        let channel = Uuid::new_v4();
+        let author = Uuid::new_v4();
+        state.apply(ServerMessage::Message(message(
+            channel,
+            51,
+            author,
+            Uuid::new_v4(),
+        )));
+        assert!(state.channels[&channel].may_have_older());
+        state.apply(ServerMessage::History {
+            channel_id: channel,
+            messages: (1..=50)
+                .rev()
+                .map(|seq| message(channel, seq, author, Uuid::new_v4()))
+                .collect(),
+            has_more: false,
+        });
+        let held = &state.channels[&channel];
+        assert_eq!(held.messages.len(), 51);
+        assert_eq!(held.first_seq(), Some(1));
+        assert!(!held.may_have_older());
     }
 
     #[test]

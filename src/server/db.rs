@@ -51,13 +51,13 @@ pub async fn seed(pool: &PgPool) -> Result<(), sqlx::Error> {
 /// The admin described by `PADDOCK_ADMIN_EMAIL`, `PADDOCK_ADMIN_NAME` and
 /// `PADDOCK_ADMIN_PASSWORD`, if they are set.
 pub fn admin_from_env() -> Result<Option<NewAccount>, String> {
-    let (Ok(email), Ok(password)) = (
-        std::env::var("PADDOCK_ADMIN_EMAIL"),
-        std::env::var("PADDOCK_ADMIN_PASSWORD"),
-    ) else {
+    // An empty variable counts as unset (Compose passes empty values through).
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let (Some(email), Some(password)) = (var("PADDOCK_ADMIN_EMAIL"), var("PADDOCK_ADMIN_PASSWORD"))
+    else {
         return Ok(None);
     };
-    let name = std::env::var("PADDOCK_ADMIN_NAME").unwrap_or_else(|_| "Administrateur".into());
+    let name = var("PADDOCK_ADMIN_NAME").unwrap_or_else(|| "Administrateur".into());
     NewAccount::parse(&email, &name, &password)
         .map(Some)
         .map_err(|err| err.message)
