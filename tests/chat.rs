@@ -143,6 +143,15 @@ impl Client {
     }
 }
 
+/// How many messages the database holds for `channel`.
+async fn stored_messages(app: &TestApp, channel: Uuid) -> i64 {
+    sqlx::query_scalar("select count(*) from messages where channel_id = $1")
+        .bind(channel)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 async fn create_room(app: &TestApp, name: &str, capacity: i32) -> Uuid {
     let admin = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let response = app
@@ -355,12 +364,7 @@ async fn a_deleted_room_closes_for_its_members_and_refuses_posts(pool: PgPool) {
     let refused = julie.post(room, Uuid::new_v4(), "après la fermeture").await;
     assert_eq!(refused["type"], "error");
     assert_eq!(refused["code"], "room_closed");
-    let count: i64 = sqlx::query_scalar("select count(*) from messages where channel_id = $1")
-        .bind(room)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(count, 1);
+    assert_eq!(stored_messages(&app, room).await, 1);
 
     // Its history stays readable to its members; nobody can join it.
     julie
@@ -445,12 +449,7 @@ async fn a_retried_post_is_stored_and_delivered_once(pool: PgPool) {
     assert_eq!(first["seq"], retry["seq"]);
     assert_eq!(thomas.next_of("message").await["body"], "une seule fois");
     thomas.nothing_of("message").await;
-    let count: i64 = sqlx::query_scalar("select count(*) from messages where channel_id = $1")
-        .bind(room)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(count, 1);
+    assert_eq!(stored_messages(&app, room).await, 1);
 }
 
 #[sqlx::test]
@@ -476,12 +475,7 @@ async fn oversized_and_too_frequent_messages_are_refused(pool: PgPool) {
     }
     let limited = julie.post(room, Uuid::new_v4(), "encore").await;
     assert_eq!(limited["code"], "rate_limited");
-    let count: i64 = sqlx::query_scalar("select count(*) from messages where channel_id = $1")
-        .bind(room)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(count, 3);
+    assert_eq!(stored_messages(&app, room).await, 3);
 
     // A frame over 64 KB closes the socket with 1009.
     julie
@@ -748,4 +742,44 @@ async fn members_are_listed_and_a_new_conversation_reaches_the_other_customer_at
     hugo.send(json!({"type": "members", "room_id": balades}))
         .await;
     assert_eq!(hugo.next_of("error").await["code"], "not_member");
+}
+
+#[sqlx::test]
+async fn customers_are_found_by_name_or_email_to_start_a_conversation(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let julie = app
+        .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+        .await;
+    let hits: Value = app
+        .call(&julie, "customers/search", &[("query", "leroy")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(hits[0]["name"], "Emma Leroy");
+    let by_email: Value = app
+        .call(&julie, "customers/search", &[("query", "thomas.durand@")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_email[0]["name"], "Thomas Durand");
+    // Never oneself, never an admin, and LIKE wildcards are plain characters.
+    for query in ["julie", "claire", "%%"] {
+        let none: Value = app
+            .call(&julie, "customers/search", &[("query", query)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(none, json!([]), "{query}");
+    }
+    let short = app
+        .call(&julie, "customers/search", &[("query", "a")])
+        .await;
+    assert_eq!(short.status(), 422);
+    let anonymous = app
+        .call(&app.client(), "customers/search", &[("query", "leroy")])
+        .await;
+    assert_eq!(anonymous.status(), 401);
 }

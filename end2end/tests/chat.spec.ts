@@ -83,3 +83,15 @@ test("two customers write to each other from a room's member list", async ({ bro
   await emma.getByLabel("Votre message").press("Enter");
   await expect(julie.getByRole("log", { name: "Messages" })).toContainText("Oui, à 9 h !");
 });
+
+test("a customer finds another by name and writes to them", async ({ browser }) => {
+  const hugo = await customerIn(browser, { email: "hugo.moreau@paddock.test", password: "PaddockClient2026!" });
+  await hugo.getByLabel("Écrire à un client").fill("fournier");
+  await hugo.getByRole("button", { name: "Chercher" }).click();
+  await hugo.getByRole("button", { name: "Écrire à Léa Fournier" }).click();
+  await expect(hugo.getByRole("heading", { level: 2, name: "Conversation avec Léa Fournier" })).toBeVisible();
+  await hugo.getByLabel("Votre message").fill("Bonjour Léa !");
+  await hugo.getByLabel("Votre message").press("Enter");
+  await expect(hugo.getByRole("log", { name: "Messages" })).toContainText("Bonjour Léa !");
+  await expect(hugo.getByText("Envoi…")).toHaveCount(0);
+});

@@ -3,6 +3,7 @@
 use super::protocol::RoomSummary;
 use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Rooms that are not deleted, with their member counts.
@@ -69,6 +70,37 @@ pub async fn delete_room(room_id: Uuid) -> Result<(), AppError> {
         async {
             require_admin().await?;
             super::server::store::delete_room(&app_state()?.pool, room_id).await
+        }
+        .await,
+    )
+}
+
+/// A customer found by name or email, to write to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerHit {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Customers (not the caller) whose name or email contains `query` (2 to 60 characters).
+#[server(endpoint = "customers/search")]
+pub async fn search_customers(query: String) -> Result<Vec<CustomerHit>, AppError> {
+    use crate::server::context::{app_state, require_user, respond};
+    respond(
+        async {
+            let user = require_user().await?;
+            let query = query.trim();
+            if !(2..=60).contains(&query.chars().count()) {
+                return Err(AppError::invalid_input(
+                    "Tapez de 2 à 60 caractères pour chercher un client.",
+                ));
+            }
+            let hits =
+                super::server::store::search_customers(&app_state()?.pool, user.id, query).await?;
+            Ok(hits
+                .into_iter()
+                .map(|(id, name)| CustomerHit { id, name })
+                .collect())
         }
         .await,
     )

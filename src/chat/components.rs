@@ -1,7 +1,7 @@
 //! The customers' rooms page and the advisors' room management page.
 
 use super::{
-    api::{list_rooms, CreateRoom, DeleteRoom, RenameRoom, SetRoomCapacity},
+    api::{list_rooms, search_customers, CreateRoom, DeleteRoom, RenameRoom, SetRoomCapacity},
     client::ChatClient,
     state::{ChatState, Connection, Delivery},
 };
@@ -76,6 +76,7 @@ pub fn RoomsPage() -> impl IntoView {
                         </For>
                     </ul>
                     <h2 id="directs-title">"Messages privés"</h2>
+                    <CustomerSearch client/>
                     <ul aria-labelledby="directs-title">
                         <For
                             each=move || state.with(|s| s.direct_list())
@@ -247,6 +248,49 @@ fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                 <button type="submit" class="button button-primary" disabled=move || closed() || !joined()>"Envoyer"</button>
             </form>
         </section>
+    }
+}
+
+/// Finds a customer by name or email to start a conversation.
+#[component]
+fn CustomerSearch(client: ChatClient) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let search = Action::new(|query: &String| {
+        let query = query.clone();
+        async move { search_customers(query).await }
+    });
+    view! {
+        <form class="customer-search" role="search"
+            on:submit=move |event: leptos::ev::SubmitEvent| {
+                event.prevent_default();
+                search.dispatch(query.get_untracked());
+            }>
+            <label for="customer-query">"Écrire à un client"</label>
+            <div class="bot-input">
+                <input id="customer-query" type="search" minlength="2" maxlength="60" placeholder="Nom ou e-mail"
+                    prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e))/>
+                <button type="submit" class="button">"Chercher"</button>
+            </div>
+        </form>
+        {move || search.value().get().map(|result| match result {
+            Ok(hits) if hits.is_empty() => view! { <p class="field-hint">"Aucun client trouvé."</p> }.into_any(),
+            Ok(hits) => view! {
+                <ul class="search-results">
+                    {hits.into_iter().map(|hit| {
+                        let id = hit.id;
+                        view! {
+                            <li class="member">
+                                {hit.name.clone()}
+                                <button type="button" class="link-button"
+                                    aria-label=format!("Écrire à {}", hit.name)
+                                    on:click=move |_| client.open_direct(id)>"Écrire"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+            Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+        })}
     }
 }
 

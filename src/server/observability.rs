@@ -106,7 +106,13 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 fn metrics_allowed(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> bool {
-    match &state.settings.metrics_token {
+    // An empty token counts as none: it must never open /metrics to everyone.
+    match state
+        .settings
+        .metrics_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    {
         Some(token) => headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())

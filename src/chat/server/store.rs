@@ -514,16 +514,14 @@ pub async fn messages_after(
     after_seq: i64,
     limit: i64,
 ) -> Result<Vec<ChatMessage>, AppError> {
-    sqlx::query_as::<_, MessageRow>(&format!(
-        "{MESSAGE_SQL} where m.channel_id = $1 and m.seq > $2 order by m.seq limit $3"
-    ))
-    .bind(channel_id)
-    .bind(after_seq)
-    .bind(limit)
-    .fetch_all(pool)
+    messages_page(
+        pool,
+        channel_id,
+        after_seq,
+        limit,
+        "m.seq > $2 order by m.seq",
+    )
     .await
-    .map(|rows| rows.into_iter().map(message).collect())
-    .map_err(db_error)
 }
 
 /// Messages before `before_seq`, newest first, at most `limit`.
@@ -533,15 +531,58 @@ pub async fn messages_before(
     before_seq: i64,
     limit: i64,
 ) -> Result<Vec<ChatMessage>, AppError> {
+    messages_page(
+        pool,
+        channel_id,
+        before_seq,
+        limit,
+        "m.seq < $2 order by m.seq desc",
+    )
+    .await
+}
+
+/// A page of a channel's messages around `seq`; `bound_and_order` is fixed SQL, never input.
+async fn messages_page(
+    pool: &PgPool,
+    channel_id: Uuid,
+    seq: i64,
+    limit: i64,
+    bound_and_order: &'static str,
+) -> Result<Vec<ChatMessage>, AppError> {
     sqlx::query_as::<_, MessageRow>(&format!(
-        "{MESSAGE_SQL} where m.channel_id = $1 and m.seq < $2 order by m.seq desc limit $3"
+        "{MESSAGE_SQL} where m.channel_id = $1 and {bound_and_order} limit $3"
     ))
     .bind(channel_id)
-    .bind(before_seq)
+    .bind(seq)
     .bind(limit)
     .fetch_all(pool)
     .await
     .map(|rows| rows.into_iter().map(message).collect())
+    .map_err(db_error)
+}
+
+/// Customers whose name or email contains `query`, for starting a conversation.
+pub async fn search_customers(
+    pool: &PgPool,
+    user: Uuid,
+    query: &str,
+) -> Result<Vec<(Uuid, String)>, AppError> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    sqlx::query_as(
+        "select id, display_name from users
+         where role = 'customer' and id <> $1 and (display_name ilike $2 or email ilike $2)
+         order by display_name limit 10",
+    )
+    .bind(user)
+    .bind(pattern)
+    .fetch_all(pool)
+    .await
     .map_err(db_error)
 }
 
