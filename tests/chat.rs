@@ -664,6 +664,38 @@ async fn two_instances_deliver_each_others_messages(pool: PgPool) {
         "d’une instance à l’autre"
     );
 
+    // Presence is shared: Julie, connected to the first instance, is online for the second.
+    thomas
+        .send(json!({"type": "members", "room_id": room}))
+        .await;
+    let members = thomas.next_of("members").await;
+    let julie_entry = members["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "Julie Petit")
+        .cloned()
+        .unwrap();
+    assert_eq!(julie_entry["online"], true);
+    drop(julie);
+    let mut offline = false;
+    for _ in 0..50 {
+        thomas
+            .send(json!({"type": "members", "room_id": room}))
+            .await;
+        let members = thomas.next_of("members").await;
+        offline = members["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["name"] == "Julie Petit" && m["online"] == false);
+        if offline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(offline, "Julie goes offline once her socket closes");
+
     // Room changes made through one instance reach watchers of the other.
     thomas.send(json!({"type": "watch_rooms"})).await;
     thomas.next_of("rooms").await;

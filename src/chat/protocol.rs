@@ -78,7 +78,7 @@ pub struct Member {
     pub name: String,
     /// A customer (direct messages are between customers).
     pub customer: bool,
-    /// Has a socket open on this Paddock instance.
+    /// Has a socket open on any Paddock instance.
     pub online: bool,
 }
 

@@ -19,6 +19,9 @@ use std::{
 use tokio::sync::{mpsc, Notify};
 use uuid::Uuid;
 
+/// How often an instance refreshes its presence rows; readers trust rows for 3 beats.
+const PRESENCE_HEARTBEAT: Duration = Duration::from_secs(30);
+
 /// What one instance tells the others (and itself) through PostgreSQL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -115,6 +118,8 @@ struct Registry {
 
 pub struct Hub {
     pool: PgPool,
+    /// This instance, in the shared `presence` table.
+    instance_id: Uuid,
     next_id: AtomicU64,
     registry: RwLock<Registry>,
     /// Frames a socket may have waiting before it counts as too slow.
@@ -138,6 +143,7 @@ impl Hub {
     pub fn new(pool: PgPool, send_queue: usize) -> Arc<Self> {
         Arc::new(Self {
             pool,
+            instance_id: Uuid::new_v4(),
             next_id: AtomicU64::new(1),
             registry: RwLock::new(Registry::default()),
             send_queue,
@@ -177,9 +183,64 @@ impl Hub {
         }
     }
 
+    /// Records in the shared table that `user_id` is online on this instance, before the
+    /// socket is announced, so that every instance sees it at once.
+    pub async fn mark_online(&self, user_id: Uuid) {
+        let recorded = sqlx::query(
+            "insert into presence (instance_id, user_id) values ($1, $2)
+             on conflict (instance_id, user_id) do update set seen_at = now()",
+        )
+        .bind(self.instance_id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await;
+        if let Err(err) = recorded {
+            tracing::warn!(%err, "cannot record presence");
+        }
+    }
+
+    /// The users with a socket on this instance.
+    fn local_users(&self) -> Vec<Uuid> {
+        let registry = self.read();
+        let users: HashSet<Uuid> = registry.conns.values().map(|c| c.user_id).collect();
+        users.into_iter().collect()
+    }
+
+    /// Rewrites this instance's presence rows: a missed update (a socket gone while the
+    /// database was busy) is corrected within one heartbeat.
+    async fn heartbeat(&self) -> Result<(), sqlx::Error> {
+        let users = self.local_users();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("delete from presence where instance_id = $1 and not (user_id = any($2))")
+            .bind(self.instance_id)
+            .bind(&users)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into presence (instance_id, user_id) select $1, unnest($2::uuid[])
+             on conflict (instance_id, user_id) do update set seen_at = now()",
+        )
+        .bind(self.instance_id)
+        .bind(&users)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
     fn unregister(&self, id: u64) {
         let mut registry = self.write();
-        registry.conns.remove(&id);
+        let gone = registry.conns.remove(&id).map(|c| c.user_id);
+        // The user's last socket here: they are no longer online on this instance.
+        if let Some(user_id) = gone.filter(|u| !registry.conns.values().any(|c| c.user_id == *u)) {
+            let (pool, instance_id) = (self.pool.clone(), self.instance_id);
+            tokio::spawn(async move {
+                let _ = sqlx::query("delete from presence where instance_id = $1 and user_id = $2")
+                    .bind(instance_id)
+                    .bind(user_id)
+                    .execute(&pool)
+                    .await;
+            });
+        }
         registry.lobby.remove(&id);
         registry.channels.retain(|_, subscribers| {
             subscribers.remove(&id);
@@ -364,6 +425,18 @@ impl Hub {
     pub async fn start_listener(self: &Arc<Self>) -> Result<(), sqlx::Error> {
         let mut listener = PgListener::connect_with(&self.pool).await?;
         listener.listen(EVENTS_CHANNEL).await?;
+        let beating = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(PRESENCE_HEARTBEAT);
+            loop {
+                every.tick().await;
+                match beating.heartbeat().await {
+                    Err(sqlx::Error::PoolClosed) => break,
+                    Err(err) => tracing::warn!(%err, "presence heartbeat failed"),
+                    Ok(()) => {}
+                }
+            }
+        });
         let hub = self.clone();
         tokio::spawn(async move {
             loop {

@@ -645,13 +645,15 @@ pub async fn unread_of(pool: &PgPool, user: Uuid) -> Result<Vec<(Uuid, i64)>, Ap
     .map_err(db_error)
 }
 
-/// The members of a room: id, name, whether a customer.
+/// The members of a room: id, name, whether a customer, whether online on any instance.
 pub async fn room_members(
     pool: &PgPool,
     room_id: Uuid,
-) -> Result<Vec<(Uuid, String, bool)>, AppError> {
+) -> Result<Vec<(Uuid, String, bool, bool)>, AppError> {
     sqlx::query_as(
-        "select u.id, u.display_name, u.role = 'customer' from channel_members m
+        "select u.id, u.display_name, u.role = 'customer',
+                exists(select 1 from presence p where p.user_id = u.id and p.seen_at > now() - interval '90 seconds')
+         from channel_members m
          join users u on u.id = m.user_id where m.channel_id = $1 order by u.display_name",
     )
     .bind(room_id)

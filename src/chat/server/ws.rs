@@ -102,6 +102,7 @@ async fn connection(state: AppState, user: CurrentUser, session_id: String, mut 
     let chat = state.chat.clone();
     let (tx, mut rx) = mpsc::channel(chat.hub.send_queue);
     let registration = chat.hub.register(user.id, session_id.clone(), tx);
+    chat.hub.mark_online(user.id).await;
     let mut conn = Connection {
         state: state.clone(),
         user,
@@ -341,11 +342,11 @@ impl Connection {
                 let members = store::room_members(pool, room_id)
                     .await?
                     .into_iter()
-                    .map(|(user_id, name, customer)| Member {
+                    .map(|(user_id, name, customer, online)| Member {
                         user_id,
                         name,
                         customer,
-                        online: hub.is_online(user_id),
+                        online,
                     })
                     .collect();
                 send(
