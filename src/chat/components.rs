@@ -191,7 +191,20 @@ fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                     "Messages précédents"
                 </button>
             </Show>
-            <ol class="messages" role="log" aria-live="polite" aria-label="Messages">
+            <ol
+                class="messages"
+                role="log"
+                aria-live="polite"
+                aria-label="Messages"
+                // Scrolling up to the oldest message held loads the page before it.
+                on:scroll=move |event| {
+                    let list = event_target::<leptos::web_sys::Element>(&event);
+                    let more = state.with_untracked(|s| s.channels.get(&channel).is_some_and(|c| c.may_have_older()));
+                    if list.scroll_top() <= 0 && more {
+                        client.older(channel);
+                    }
+                }
+            >
                 <For
                     each=move || state.with(|s| s.channels.get(&channel).map(|c| c.messages.values().cloned().collect::<Vec<_>>()).unwrap_or_default())
                     key=|m| m.seq
