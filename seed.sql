@@ -58,7 +58,7 @@ insert into channels (id, kind, last_seq) values
     ('10000000-0000-4000-8000-000000000003', 'room', 0),
     ('10000000-0000-4000-8000-000000000004', 'room', 1),
     ('10000000-0000-4000-8000-000000000005', 'room', 2),
-    ('10000000-0000-4000-8000-000000000006', 'room', 0),
+    ('10000000-0000-4000-8000-000000000006', 'room', 60),
     ('20000000-0000-4000-8000-000000000001', 'direct', 2)
 on conflict do nothing;
 
@@ -112,4 +112,14 @@ insert into messages (channel_id, seq, author_id, client_id, body, created_at) v
      'Salut Thomas, tu me prêtes ton antivol pour dimanche ?', now() - interval '6 hours'),
     ('20000000-0000-4000-8000-000000000001', 2, '00000000-0000-4000-8000-000000000102', '30000000-0000-4000-8000-000000000011',
      'Pas de souci, je te le dépose à la concession.', now() - interval '5 hours')
+on conflict do nothing;
+
+-- « Atelier mécanique » has a long history: older pages load when scrolling up.
+insert into messages (channel_id, seq, author_id, client_id, body, created_at)
+select '10000000-0000-4000-8000-000000000006', n, '00000000-0000-4000-8000-000000000002',
+       ('40000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid,
+       'Astuce atelier n°' || n || ' : ' || (array['vérifiez la tension de chaîne', 'contrôlez la pression des pneus',
+            'purgez le liquide de frein tous les deux ans', 'graissez la chaîne après la pluie'])[1 + n % 4],
+       now() - interval '60 days' + n * interval '1 day'
+from generate_series(1, 60) as n
 on conflict do nothing;

@@ -95,3 +95,18 @@ test("a customer finds another by name and writes to them", async ({ browser }) 
   await expect(hugo.getByRole("log", { name: "Messages" })).toContainText("Bonjour Léa !");
   await expect(hugo.getByText("Envoi…")).toHaveCount(0);
 });
+
+test("scrolling up a long history loads the older messages", async ({ browser }) => {
+  const lea = await customerIn(browser, { email: "lea.fournier@paddock.test", password: "PaddockClient2026!" });
+  const room = lea.getByRole("listitem").filter({ hasText: "Atelier mécanique" });
+  await room.getByRole("button", { name: "Rejoindre" }).click();
+  const log = lea.getByRole("log", { name: "Messages" });
+  await expect(log).toContainText("Astuce atelier n°60 :");
+  await expect(log).not.toContainText("Astuce atelier n°1 :");
+  await log.evaluate((list) => {
+    list.scrollTop = 0;
+    list.dispatchEvent(new Event("scroll"));
+  });
+  await expect(log).toContainText("Astuce atelier n°1 :");
+  await expect(lea.getByRole("button", { name: "Messages précédents" })).toHaveCount(0);
+});
