@@ -123,3 +123,48 @@ select '10000000-0000-4000-8000-000000000006', n, '00000000-0000-4000-8000-00000
        now() - interval '60 days' + n * interval '1 day'
 from generate_series(1, 60) as n
 on conflict do nothing;
+
+-- Advisor conversations: two past ones with their transcripts, a refused request, and
+-- Emma's request waiting in the queue (an advisor who marks themself available sees it).
+insert into channels (id, kind, last_seq) values
+    ('50000000-0000-4000-8000-000000000001', 'support', 4),
+    ('50000000-0000-4000-8000-000000000002', 'support', 3)
+on conflict do nothing;
+
+insert into support_requests (id, customer_id, topic, status, created_at, decided_at, advisor_id, reason, channel_id, ended_at) values
+    ('51000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000101', 'Reprise de ma Street 900',
+     'accepted', now() - interval '12 days', now() - interval '12 days' + interval '2 minutes',
+     '00000000-0000-4000-8000-000000000001', null, '50000000-0000-4000-8000-000000000001', now() - interval '12 days' + interval '20 minutes'),
+    ('51000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000102', 'Financement d’un roadster',
+     'accepted', now() - interval '6 days', now() - interval '6 days' + interval '1 minute',
+     '00000000-0000-4000-8000-000000000002', null, '50000000-0000-4000-8000-000000000002', now() - interval '6 days' + interval '15 minutes'),
+    ('51000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000104', null,
+     'refused', now() - interval '3 days', now() - interval '3 days' + interval '4 minutes',
+     '00000000-0000-4000-8000-000000000001', 'Nous fermons dans cinq minutes : écrivez-nous demain dès 9 h.', null, null),
+    ('51000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000103', 'Essai du trail 700 avant achat',
+     'pending', now() - interval '4 minutes', null, null, null, null, null)
+on conflict do nothing;
+
+insert into channel_members (channel_id, user_id, last_read_seq) values
+    ('50000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000101', 4),
+    ('50000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 4),
+    ('50000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000102', 3),
+    ('50000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000002', 3)
+on conflict do nothing;
+
+insert into messages (channel_id, seq, author_id, client_id, body, created_at) values
+    ('50000000-0000-4000-8000-000000000001', 1, '00000000-0000-4000-8000-000000000101', '52000000-0000-4000-8000-000000000001',
+     'Bonjour, combien reprendriez-vous ma Street 900 de 2021, 18 000 km ?', now() - interval '12 days' + interval '3 minutes'),
+    ('50000000-0000-4000-8000-000000000001', 2, '00000000-0000-4000-8000-000000000001', '52000000-0000-4000-8000-000000000002',
+     'Bonjour Julie ! Entre 6 500 et 7 000 € selon l’état ; passez la faire estimer à l’atelier.', now() - interval '12 days' + interval '6 minutes'),
+    ('50000000-0000-4000-8000-000000000001', 3, '00000000-0000-4000-8000-000000000101', '52000000-0000-4000-8000-000000000003',
+     'Parfait, je viens samedi matin.', now() - interval '12 days' + interval '9 minutes'),
+    ('50000000-0000-4000-8000-000000000001', 4, '00000000-0000-4000-8000-000000000001', '52000000-0000-4000-8000-000000000004',
+     'C’est noté, à samedi !', now() - interval '12 days' + interval '10 minutes'),
+    ('50000000-0000-4000-8000-000000000002', 1, '00000000-0000-4000-8000-000000000102', '52000000-0000-4000-8000-000000000005',
+     'Proposez-vous un financement sur 48 mois pour le roadster R7 ?', now() - interval '6 days' + interval '2 minutes'),
+    ('50000000-0000-4000-8000-000000000002', 2, '00000000-0000-4000-8000-000000000002', '52000000-0000-4000-8000-000000000006',
+     'Oui, à partir de 129 € par mois avec un apport de 1 500 €.', now() - interval '6 days' + interval '5 minutes'),
+    ('50000000-0000-4000-8000-000000000002', 3, '00000000-0000-4000-8000-000000000102', '52000000-0000-4000-8000-000000000007',
+     'Merci, je réfléchis et je reviens vers vous.', now() - interval '6 days' + interval '8 minutes')
+on conflict do nothing;

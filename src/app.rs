@@ -12,6 +12,7 @@ use crate::{
     catalog::HomePage,
     chat::components::{AdminRoomsPage, RoomsPage},
     error::AppError,
+    support::components::{AdminConversationsPage, AdvisorChatPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -101,13 +102,26 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/espace/assistant") view=AssistantPage/>
                     <Route path=path!("/espace/rendez-vous") view=AppointmentsPage/>
                     <Route path=path!("/espace/salons") view=RoomsPage/>
+                    <Route path=path!("/espace/conseiller") view=AdvisorChatPage/>
                     <Route path=path!("/admin") view=AdminPage/>
                     <Route path=path!("/admin/agenda") view=AgendaPage/>
                     <Route path=path!("/admin/salons") view=AdminRoomsPage/>
+                    <Route path=path!("/admin/conversations") view=AdminConversationsPage/>
                 </Routes>
             </main>
             <SiteFooter/>
         </Router>
+    }
+}
+
+/// A refusal or failure shown to the user: its French message, announced at once; the
+/// stable code rides along for tests and styles.
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    view! {
+        <p class="form-error" role="alert" data-code=format!("{:?}", error.code)>
+            {error.message}
+        </p>
     }
 }
 
@@ -174,15 +188,23 @@ fn SiteHeader() -> impl IntoView {
                                     <li><A href="/inscription" attr:class="nav-cta">"Inscription"</A></li>
                                 }.into_any(),
                                 Some(user) => view! {
-                                    <li><A href="/espace" exact=true>"Mon espace"</A></li>
-                                    <li><A href="/espace/assistant">"Assistant entretien"</A></li>
-                                    <li><A href="/espace/rendez-vous">"Mes rendez-vous"</A></li>
-                                    <li><A href="/espace/salons">"Salons"</A></li>
-                                    {(user.role == Role::Admin).then(|| view! {
-                                        <li><A href="/admin" exact=true>"Administration"</A></li>
-                                        <li><A href="/admin/agenda">"Agenda"</A></li>
-                                        <li><A href="/admin/salons">"Gestion des salons"</A></li>
-                                    })}
+                                    // Advisors get their tools; customers, their space.
+                                    {if user.role == Role::Admin {
+                                        view! {
+                                            <li><A href="/admin" exact=true>"Administration"</A></li>
+                                            <li><A href="/admin/agenda">"Agenda"</A></li>
+                                            <li><A href="/admin/salons">"Gestion des salons"</A></li>
+                                            <li><A href="/admin/conversations">"Conversations"</A></li>
+                                        }.into_any()
+                                    } else {
+                                        view! {
+                                            <li><A href="/espace" exact=true>"Mon espace"</A></li>
+                                            <li><A href="/espace/assistant">"Assistant entretien"</A></li>
+                                            <li><A href="/espace/rendez-vous">"Mes rendez-vous"</A></li>
+                                            <li><A href="/espace/salons">"Salons"</A></li>
+                                            <li><A href="/espace/conseiller">"Conseiller"</A></li>
+                                        }.into_any()
+                                    }}
                                     <li class="nav-user">
                                         <span class="nav-user-name">{user.display_name.clone()}</span>
                                         <ActionForm action=auth.logout attr:class="logout-form">

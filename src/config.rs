@@ -48,6 +48,8 @@ pub struct Settings {
     pub ws_ping_seconds: u64,
     /// A WebSocket silent for this long is closed.
     pub ws_idle_timeout_seconds: u64,
+    /// An available advisor with no open connection for this long becomes unavailable.
+    pub advisor_grace_seconds: u64,
 }
 
 impl Default for Settings {
@@ -71,6 +73,7 @@ impl Default for Settings {
             ws_send_queue: 256,
             ws_ping_seconds: 20,
             ws_idle_timeout_seconds: 60,
+            advisor_grace_seconds: 30,
         }
     }
 }

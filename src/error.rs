@@ -30,6 +30,14 @@ pub enum ErrorCode {
     NotMember,
     MessageTooLong,
     RoomNameTaken,
+    /// No advisor is available: a live chat cannot be requested.
+    NoAdvisorAvailable,
+    /// The customer already has a pending request.
+    RequestPending,
+    /// Another advisor accepted or refused the request first.
+    AlreadyTaken,
+    /// The advisor conversation is over: no more posts.
+    ConversationEnded,
 }
 
 impl ErrorCode {
@@ -41,8 +49,13 @@ impl ErrorCode {
             | ErrorCode::InvalidDisplayName
             | ErrorCode::PasswordTooShort
             | ErrorCode::PasswordTooLong => 422,
-            ErrorCode::EmailTaken | ErrorCode::RoomNameTaken | ErrorCode::RoomFull => 409,
-            ErrorCode::RoomClosed => 410,
+            ErrorCode::EmailTaken
+            | ErrorCode::RoomNameTaken
+            | ErrorCode::RoomFull
+            | ErrorCode::NoAdvisorAvailable
+            | ErrorCode::RequestPending
+            | ErrorCode::AlreadyTaken => 409,
+            ErrorCode::RoomClosed | ErrorCode::ConversationEnded => 410,
             ErrorCode::NotMember => 403,
             ErrorCode::MessageTooLong => 422,
             ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => 401,

@@ -4,144 +4,19 @@
 
 mod common;
 
-use common::*;
-use futures_util::{SinkExt, StreamExt};
+use common::{ws::*, *};
+use futures_util::SinkExt;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::time::Duration;
-use tokio::net::TcpStream;
 use tokio_tungstenite::{
     connect_async,
-    tungstenite::{client::IntoClientRequest, Error as WsError, Message},
-    MaybeTlsStream, WebSocketStream,
+    tungstenite::{Error as WsError, Message},
 };
 use uuid::Uuid;
 
 const THOMAS: &str = "thomas.durand@paddock.test";
 const EMMA: &str = "emma.leroy@paddock.test";
-
-struct Client {
-    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
-}
-
-fn ws_request(
-    app: &TestApp,
-    cookie: Option<&str>,
-    origin: Option<&str>,
-) -> tokio_tungstenite::tungstenite::handshake::client::Request {
-    let mut request = format!("{}/ws", app.base.replace("http://", "ws://"))
-        .into_client_request()
-        .unwrap();
-    if let Some(cookie) = cookie {
-        request
-            .headers_mut()
-            .insert("cookie", cookie.parse().unwrap());
-    }
-    if let Some(origin) = origin {
-        request
-            .headers_mut()
-            .insert("origin", origin.parse().unwrap());
-    }
-    request
-}
-
-impl Client {
-    async fn connect(app: &TestApp, email: &str) -> Self {
-        let cookie = session_cookie_of(app, email, CUSTOMER_PASSWORD).await;
-        Self::with_cookie(app, &cookie).await
-    }
-
-    async fn with_cookie(app: &TestApp, cookie: &str) -> Self {
-        let (socket, _) = connect_async(ws_request(app, Some(cookie), Some(&app.base)))
-            .await
-            .expect("the socket opens");
-        let mut client = Self { socket };
-        assert_eq!(client.next().await["type"], "welcome");
-        client
-    }
-
-    async fn send(&mut self, message: Value) {
-        self.socket
-            .send(Message::text(message.to_string()))
-            .await
-            .unwrap();
-    }
-
-    /// The next JSON frame (pings are answered by the library).
-    async fn next(&mut self) -> Value {
-        loop {
-            let frame = tokio::time::timeout(Duration::from_secs(5), self.socket.next())
-                .await
-                .expect("a frame within 5 s")
-                .expect("the socket is open")
-                .expect("a valid frame");
-            match frame {
-                Message::Text(text) => return serde_json::from_str(&text).unwrap(),
-                Message::Close(frame) => panic!("closed: {frame:?}"),
-                _ => continue,
-            }
-        }
-    }
-
-    /// The next frame of type `kind`, skipping others (typing, occupancy…).
-    async fn next_of(&mut self, kind: &str) -> Value {
-        loop {
-            let frame = self.next().await;
-            if frame["type"] == kind {
-                return frame;
-            }
-        }
-    }
-
-    /// No frame of type `kind` arrives within a short while.
-    async fn nothing_of(&mut self, kind: &str) {
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(400);
-        while let Ok(frame) = tokio::time::timeout_at(deadline, self.socket.next()).await {
-            if let Some(Ok(Message::Text(text))) = frame {
-                let value: Value = serde_json::from_str(&text).unwrap();
-                assert_ne!(value["type"], kind, "unexpected {value}");
-            }
-        }
-    }
-
-    /// The close code the server ends the socket with.
-    async fn close_code(&mut self) -> u16 {
-        loop {
-            match tokio::time::timeout(Duration::from_secs(5), self.socket.next())
-                .await
-                .expect("closed within 5 s")
-            {
-                Some(Ok(Message::Close(Some(frame)))) => return frame.code.into(),
-                Some(Ok(Message::Close(None))) | None => return 1005,
-                Some(Err(_)) => return 1006,
-                Some(Ok(_)) => continue,
-            }
-        }
-    }
-
-    async fn join(&mut self, room: Uuid) -> Value {
-        self.send(json!({"type": "join", "room_id": room})).await;
-        self.next().await
-    }
-
-    async fn subscribe(&mut self, channel: Uuid, after_seq: i64) {
-        self.send(json!({"type": "subscribe", "channel_id": channel, "after_seq": after_seq}))
-            .await;
-    }
-
-    async fn post(&mut self, channel: Uuid, client_id: Uuid, body: &str) -> Value {
-        self.send(
-            json!({"type": "post", "channel_id": channel, "client_id": client_id, "body": body}),
-        )
-        .await;
-        loop {
-            let frame = self.next().await;
-            if frame["type"] == "ack" || frame["type"] == "error" {
-                return frame;
-            }
-        }
-    }
-}
 
 /// How many messages the database holds for `channel`.
 async fn stored_messages(app: &TestApp, channel: Uuid) -> i64 {

@@ -1,6 +1,6 @@
 //! The customer's own space.
 
-use crate::app::{use_auth, Seo};
+use crate::app::{use_auth, ErrorAlert, Seo};
 use leptos::prelude::*;
 
 #[component]
@@ -40,7 +40,7 @@ pub fn AccountPage() -> impl IntoView {
                             </section>
                         }
                         .into_any(),
-                        Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                        Err(err) => view! { <ErrorAlert error=err/> }.into_any(),
                     })
                 }}
             </Transition>

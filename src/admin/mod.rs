@@ -1,7 +1,8 @@
 //! The advisors' (admins') dashboard.
 
+use crate::support::components::SupportDesk;
 use crate::{
-    app::Seo,
+    app::{ErrorAlert, Seo},
     auth::Role,
     error::{AppError, ErrorCode},
 };
@@ -78,6 +79,7 @@ pub fn AdminPage() -> impl IntoView {
         />
         <div class="page">
             <h1>"Administration"</h1>
+            <SupportDesk/>
             <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
                 {move || overview.get().map(|result| match result {
                     Ok(overview) => view! { <Overview overview/> }.into_any(),
@@ -88,7 +90,7 @@ pub fn AdminPage() -> impl IntoView {
                         </section>
                     }
                     .into_any(),
-                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <ErrorAlert error=err/> }.into_any(),
                 })}
             </Transition>
         </div>

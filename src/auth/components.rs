@@ -52,13 +52,9 @@ pub fn PasswordField(
 #[component]
 pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
-        error.get().map(|err| {
-            view! {
-                <p class="form-error" role="alert" data-code=format!("{:?}", err.code)>
-                    {err.message}
-                </p>
-            }
-        })
+        error
+            .get()
+            .map(|error| view! { <crate::app::ErrorAlert error/> })
     }
 }
 

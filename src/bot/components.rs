@@ -4,7 +4,7 @@ use super::{
     api::{load_agenda, load_conversation, my_appointments, CancelAppointment, SendAnswer},
     format_slot, BotView, Calendar,
 };
-use crate::app::Seo;
+use crate::app::{ErrorAlert, Seo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -22,7 +22,7 @@ pub fn AssistantPage() -> impl IntoView {
                     let latest = send.value().get().and_then(Result::ok);
                     match latest.map(Ok).or_else(|| initial.get()) {
                         Some(Ok(conversation)) => view! { <Conversation conversation send/> }.into_any(),
-                        Some(Err(err)) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                        Some(Err(err)) => view! { <ErrorAlert error=err/> }.into_any(),
                         None => ().into_any(),
                     }
                 }}
@@ -31,7 +31,7 @@ pub fn AssistantPage() -> impl IntoView {
                 send.value()
                     .get()
                     .and_then(Result::err)
-                    .map(|err| view! { <p class="form-error" role="alert">{err.message}</p> })
+                    .map(|err| view! { <ErrorAlert error=err/> })
             }}
         </div>
     }
@@ -94,7 +94,7 @@ pub fn AppointmentsPage() -> impl IntoView {
         <Seo title="Mes rendez-vous" description="Vos rendez-vous d’atelier et d’essai chez Paddock." path="/espace/rendez-vous" noindex=true/>
         <div class="page page-narrow">
             <h1>"Mes rendez-vous"</h1>
-            {move || cancel.value().get().and_then(Result::err).map(|err| view! { <p class="form-error" role="alert">{err.message}</p> })}
+            {move || cancel.value().get().and_then(Result::err).map(|err| view! { <ErrorAlert error=err/> })}
             <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
                 {move || appointments.get().map(|result| match result {
                     Ok(list) if list.is_empty() => view! {
@@ -122,7 +122,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <ErrorAlert error=err/> }.into_any(),
                 })}
             </Transition>
         </div>
@@ -184,7 +184,7 @@ pub fn AgendaPage() -> impl IntoView {
                             }}
                         }.into_any()
                     }
-                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <ErrorAlert error=err/> }.into_any(),
                 })}
             </Transition>
         </div>

@@ -17,6 +17,8 @@ pub struct ChatClient {
     socket: StoredValue<Option<web_sys::WebSocket>, LocalStorage>,
     #[cfg(feature = "hydrate")]
     attempt: StoredValue<u32>,
+    /// Whether this page follows the advisor chat (sent again after each reconnect).
+    follows_support: StoredValue<bool>,
 }
 
 impl ChatClient {
@@ -28,6 +30,7 @@ impl ChatClient {
             socket: StoredValue::new_local(None),
             #[cfg(feature = "hydrate")]
             attempt: StoredValue::new(0),
+            follows_support: StoredValue::new(false),
         };
         #[cfg(feature = "hydrate")]
         {
@@ -55,6 +58,44 @@ impl ChatClient {
             let _ = message;
             false
         }
+    }
+
+    /// Follows the advisor chat: the queue for advisors, their request for customers.
+    pub fn follow_support(&self) {
+        self.follows_support.set_value(true);
+        self.send(&ClientMessage::WatchSupport);
+    }
+
+    pub fn set_available(&self, available: bool) {
+        self.send(&ClientMessage::SetAvailable { available });
+    }
+
+    pub fn request_advisor(&self, topic: String) {
+        self.state.update(|s| {
+            s.support.requesting();
+            s.notice = None;
+        });
+        let topic = (!topic.trim().is_empty()).then_some(topic);
+        self.send(&ClientMessage::RequestAdvisor { topic });
+    }
+
+    pub fn cancel_request(&self) {
+        self.send(&ClientMessage::CancelRequest);
+    }
+
+    pub fn accept_request(&self, request_id: Uuid) {
+        self.state.update(|s| s.notice = None);
+        self.send(&ClientMessage::AcceptRequest { request_id });
+    }
+
+    pub fn refuse_request(&self, request_id: Uuid, reason: String) {
+        self.state.update(|s| s.notice = None);
+        let reason = (!reason.trim().is_empty()).then_some(reason);
+        self.send(&ClientMessage::RefuseRequest { request_id, reason });
+    }
+
+    pub fn end_conversation(&self, channel_id: Uuid) {
+        self.send(&ClientMessage::EndConversation { channel_id });
     }
 
     pub fn join(&self, room_id: Uuid) {
@@ -159,8 +200,19 @@ impl ChatClient {
             ServerMessage::DirectOpened { direct, last_seq } => {
                 Some((direct.channel_id, *last_seq))
             }
+            ServerMessage::SupportOpened { conversation } => {
+                Some((conversation.channel_id, conversation.last_seq))
+            }
             _ => None,
         };
+        let support_channels: Vec<(Uuid, i64)> = match &message {
+            ServerMessage::SupportConversations { conversations } => conversations
+                .iter()
+                .map(|c| (c.channel_id, c.last_seq))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let queue_changed = matches!(message, ServerMessage::SupportQueue { .. });
         let joined_rooms = match &message {
             ServerMessage::Rooms {
                 rooms,
@@ -179,8 +231,19 @@ impl ChatClient {
         if let Some((channel, last_seq)) = follow {
             self.subscribe(channel, last_seq);
         }
-        for (channel, last_seq) in joined_rooms {
+        for (channel, last_seq) in joined_rooms.into_iter().chain(support_channels) {
             self.subscribe(channel, last_seq);
+        }
+        if queue_changed {
+            // Not a change to show: the queue itself was already applied.
+            let arrivals = self
+                .state
+                .try_update_untracked(|s| s.support.take_arrivals())
+                .unwrap_or_default();
+            let available = self.state.with_untracked(|s| s.support.is_available(s.me));
+            if available && !arrivals.is_empty() {
+                crate::support::components::alert_advisor(&arrivals);
+            }
         }
     }
 }
@@ -216,6 +279,9 @@ impl ChatClient {
         let on_open = Closure::<dyn FnMut()>::new(move || {
             self.attempt.set_value(0);
             self.send(&ClientMessage::WatchRooms);
+            if self.follows_support.get_value() {
+                self.send(&ClientMessage::WatchSupport);
+            }
             // Direct conversations and rooms seen before the drop resume where they were.
             for (channel, last) in self.state.with_untracked(|s| s.resume_points()) {
                 self.send(&ClientMessage::Subscribe {

@@ -5,7 +5,10 @@ use super::{
     client::ChatClient,
     state::{ChatState, Connection, Delivery},
 };
-use crate::app::Seo;
+use crate::{
+    app::{ErrorAlert, Seo},
+    error::AppError,
+};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -29,8 +32,8 @@ pub fn RoomsPage() -> impl IntoView {
                 <h1>"Salons"</h1>
                 <ConnectionBadge state/>
             </div>
-            {move || state.with(|s| s.notice.clone()).map(|(_, message)| view! {
-                <p class="form-error" role="alert">{message}</p>
+            {move || state.with(|s| s.notice.clone()).map(|(code, message)| view! {
+                <ErrorAlert error=AppError::new(code, message)/>
             })}
             <div class="chat-layout">
                 <section class="card room-list" aria-labelledby="rooms-title">
@@ -131,7 +134,7 @@ fn UnreadBadge(state: RwSignal<ChatState>, channel: Uuid) -> impl IntoView {
 }
 
 #[component]
-fn ConnectionBadge(state: RwSignal<ChatState>) -> impl IntoView {
+pub fn ConnectionBadge(state: RwSignal<ChatState>) -> impl IntoView {
     let connection = move || state.with(|s| s.connection);
     view! {
         <p class="connection" role="status"
@@ -142,19 +145,38 @@ fn ConnectionBadge(state: RwSignal<ChatState>) -> impl IntoView {
     }
 }
 
+/// One conversation on screen: a room, a direct conversation or an advisor conversation.
 #[component]
-fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
+pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
     let state = client.state;
     let draft = RwSignal::new(String::new());
     let direct = move || state.with(|s| s.directs.get(&channel).cloned());
-    let is_direct = move || direct().is_some();
-    let name = move || match direct() {
-        Some(direct) => format!("Conversation avec {}", direct.other_name),
-        None => state
-            .with(|s| s.rooms.get(&channel).map(|r| r.name.clone()))
-            .unwrap_or_else(|| "Salon".into()),
+    let is_support = move || state.with(|s| s.support.is_support_channel(channel));
+    let is_direct = move || direct().is_some() || is_support();
+    let name = move || {
+        let advisor_chat = state.with(|s| {
+            s.support
+                .conversations
+                .get(&channel)
+                .map(|c| c.other_name(s.me).to_owned())
+        });
+        match (direct(), advisor_chat) {
+            (Some(direct), _) => format!("Conversation avec {}", direct.other_name),
+            (None, Some(other)) => format!("Conversation avec {other}"),
+            (None, None) => state
+                .with(|s| s.rooms.get(&channel).map(|r| r.name.clone()))
+                .unwrap_or_else(|| "Salon".into()),
+        }
     };
-    let closed = move || state.with(|s| s.channels.get(&channel).is_some_and(|c| c.closed));
+    let closed = move || {
+        state.with(|s| {
+            s.channels.get(&channel).is_some_and(|c| c.closed)
+                || s.support
+                    .conversations
+                    .get(&channel)
+                    .is_some_and(|c| c.ended)
+        })
+    };
     let joined = move || is_direct() || state.with(|s| s.joined.contains(&channel));
     let me = move || state.with(|s| s.me);
     // Messages on screen count as read.
@@ -182,9 +204,18 @@ fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                 <Show when=move || joined() && !closed() && !is_direct()>
                     <button type="button" class="button button-ghost" on:click=move |_| client.leave(channel)>"Quitter le salon"</button>
                 </Show>
+                <Show when=move || is_support() && !closed()>
+                    <button type="button" class="button button-ghost" on:click=move |_| client.end_conversation(channel)>"Terminer la conversation"</button>
+                </Show>
             </div>
             <Show when=closed>
-                <p class="closed-banner" role="alert">"Ce salon a été supprimé : il est fermé. Son historique reste lisible."</p>
+                <p class="closed-banner" role="alert">
+                    {move || if is_support() {
+                        "Cette conversation est terminée. Son historique reste lisible."
+                    } else {
+                        "Ce salon a été supprimé : il est fermé. Son historique reste lisible."
+                    }}
+                </p>
             </Show>
             <Show when=move || state.with(|s| s.channels.get(&channel).is_some_and(|c| c.may_have_older()))>
                 <button type="button" class="button button-ghost older" on:click=move |_| client.older(channel)>
@@ -254,7 +285,11 @@ fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
             <form class="composer" on:submit=submit>
                 <label for="composer-input" class="visually-hidden">"Votre message"</label>
                 <input id="composer-input" type="text" maxlength="2000" autocomplete="off"
-                    placeholder=move || if closed() { "Salon fermé" } else { "Votre message" }
+                    placeholder=move || match (closed(), is_support()) {
+                        (true, true) => "Conversation terminée",
+                        (true, false) => "Salon fermé",
+                        _ => "Votre message",
+                    }
                     prop:value=move || draft.get()
                     on:input=move |event| { draft.set(event_target_value(&event)); client.typing(channel); }
                     disabled=move || closed() || !joined()/>
@@ -302,7 +337,7 @@ fn CustomerSearch(client: ChatClient) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             }.into_any(),
-            Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+            Err(err) => view! { <ErrorAlert error=err/> }.into_any(),
         })}
     }
 }
@@ -377,7 +412,7 @@ pub fn AdminRoomsPage() -> impl IntoView {
         <Seo title="Gestion des salons" description="Créer, renommer, redimensionner et supprimer les salons." path="/admin/salons" noindex=true/>
         <div class="page">
             <h1>"Gestion des salons"</h1>
-            {move || error().map(|err| view! { <p class="form-error" role="alert">{err.message}</p> })}
+            {move || error().map(|err| view! { <ErrorAlert error=err/> })}
             <section class="card section" aria-labelledby="new-room">
                 <h2 id="new-room">"Nouveau salon"</h2>
                 <ActionForm action=create attr:class="form form-inline">
@@ -432,7 +467,7 @@ pub fn AdminRoomsPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                    Err(err) => view! { <ErrorAlert error=err/> }.into_any(),
                 })}
             </Transition>
         </div>

@@ -2,6 +2,7 @@
 //! Documented in `docs/protocol.md`.
 
 use crate::error::ErrorCode;
+use crate::support::{QueuedRequest, SupportConversation, WaitingRequest};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -38,6 +39,28 @@ pub enum ClientMessage {
     MarkRead { channel_id: Uuid, seq: i64 },
     /// Who belongs to a room (members only).
     Members { room_id: Uuid },
+    /// Follow the advisor chat: advisors receive the queue, customers their own request
+    /// and the number of available advisors; both receive their open conversations.
+    WatchSupport,
+    /// Advisors: become available or unavailable for live chat.
+    SetAvailable { available: bool },
+    /// Customers: ask for a live chat with an advisor, with an optional topic.
+    RequestAdvisor {
+        #[serde(default)]
+        topic: Option<String>,
+    },
+    /// Customers: withdraw the pending request.
+    CancelRequest,
+    /// Advisors: take a pending request; the conversation opens on both sides.
+    AcceptRequest { request_id: Uuid },
+    /// Advisors: refuse a pending request, with an optional reason the customer sees.
+    RefuseRequest {
+        request_id: Uuid,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// Either participant: end an advisor conversation.
+    EndConversation { channel_id: Uuid },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +173,33 @@ pub enum ServerMessage {
         channel_id: Uuid,
         user_id: Uuid,
         name: String,
+    },
+    /// Advisors: the available advisors and the pending requests, oldest first.
+    SupportQueue {
+        available: Vec<Uuid>,
+        requests: Vec<QueuedRequest>,
+    },
+    /// Customers: how many advisors are available, and their own pending request.
+    SupportStatus {
+        available_advisors: u32,
+        waiting: Option<WaitingRequest>,
+    },
+    /// The user's open advisor conversations, sent after `watch_support`.
+    SupportConversations {
+        conversations: Vec<SupportConversation>,
+    },
+    /// A request was accepted: the conversation is open (sent to both participants).
+    SupportOpened {
+        conversation: SupportConversation,
+    },
+    /// The customer's request was refused.
+    SupportRefused {
+        request_id: Uuid,
+        reason: Option<String>,
+    },
+    /// An advisor conversation ended: no more posts, its history stays readable.
+    ConversationEnded {
+        channel_id: Uuid,
     },
     /// A request was refused. `client_id` names the refused post, if it was one.
     Error {

@@ -97,6 +97,8 @@ pub struct ChatState {
     /// Per channel, the last sequence already known when it was followed: earlier
     /// messages sent to catch up are not counted as unread.
     pub live_from: HashMap<Uuid, i64>,
+    /// The advisor chat: queue, availability, requests and conversations.
+    pub support: crate::support::state::SupportState,
 }
 
 impl ChatState {
@@ -277,13 +279,34 @@ impl ChatState {
                     Some(post) => {
                         post.delivery = Delivery::Failed;
                         post.error = Some(message);
-                        if code == ErrorCode::RoomClosed {
+                        if matches!(code, ErrorCode::RoomClosed | ErrorCode::ConversationEnded) {
                             self.channels.entry(post.channel_id).or_default().closed = true;
                         }
                     }
                     None => self.notice = Some((code, message)),
                 }
             }
+            ServerMessage::ConversationEnded { channel_id } => {
+                self.channels.entry(channel_id).or_default().closed = true;
+                self.support
+                    .apply(ServerMessage::ConversationEnded { channel_id });
+            }
+            ServerMessage::SupportOpened { conversation } => {
+                let channel = self.channels.entry(conversation.channel_id).or_default();
+                channel.closed = conversation.ended;
+                self.support
+                    .apply(ServerMessage::SupportOpened { conversation });
+            }
+            ServerMessage::SupportConversations { conversations } => {
+                for conversation in &conversations {
+                    self.channels.entry(conversation.channel_id).or_default();
+                }
+                self.support
+                    .apply(ServerMessage::SupportConversations { conversations });
+            }
+            message @ (ServerMessage::SupportQueue { .. }
+            | ServerMessage::SupportStatus { .. }
+            | ServerMessage::SupportRefused { .. }) => self.support.apply(message),
         }
     }
 }

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod ws;
+
 use chrono::{DateTime, Utc};
 use leptos::config::{Env, LeptosOptions};
 use paddock::{

@@ -6,6 +6,7 @@
 
 use super::store::{self, EVENTS_CHANNEL};
 use crate::chat::protocol::ServerMessage;
+use crate::support::server as support;
 use serde::{Deserialize, Serialize};
 use sqlx::{postgres::PgListener, PgPool};
 use std::{
@@ -55,6 +56,18 @@ pub enum Event {
         from: Uuid,
         to: Uuid,
     },
+    /// The advisor queue or availability changed.
+    SupportQueueChanged,
+    /// A request was accepted or refused.
+    SupportDecided {
+        request_id: Uuid,
+    },
+    /// An advisor conversation ended.
+    ConversationEnded {
+        channel_id: Uuid,
+        customer_id: Uuid,
+        advisor_id: Option<Uuid>,
+    },
 }
 
 /// A frame waiting in a socket's send queue.
@@ -80,6 +93,8 @@ pub enum Kick {
 
 struct Conn {
     user_id: Uuid,
+    /// An advisor (admin): receives the request queue rather than a customer's status.
+    advisor: bool,
     session_id: String,
     tx: mpsc::Sender<Outbound>,
     kick: Arc<KickSignal>,
@@ -114,6 +129,8 @@ struct Registry {
     conns: HashMap<u64, Conn>,
     channels: HashMap<Uuid, HashSet<u64>>,
     lobby: HashSet<u64>,
+    /// Sockets following the advisor chat (queue, availability, own request).
+    support: HashSet<u64>,
 }
 
 pub struct Hub {
@@ -124,6 +141,8 @@ pub struct Hub {
     registry: RwLock<Registry>,
     /// Frames a socket may have waiting before it counts as too slow.
     pub send_queue: usize,
+    /// How long an available advisor may have no socket before becoming unavailable.
+    advisor_grace: Duration,
 }
 
 /// A registered socket; unregisters itself when dropped.
@@ -140,13 +159,14 @@ impl Drop for Registration {
 }
 
 impl Hub {
-    pub fn new(pool: PgPool, send_queue: usize) -> Arc<Self> {
+    pub fn new(pool: PgPool, send_queue: usize, advisor_grace: Duration) -> Arc<Self> {
         Arc::new(Self {
             pool,
             instance_id: Uuid::new_v4(),
             next_id: AtomicU64::new(1),
             registry: RwLock::new(Registry::default()),
             send_queue,
+            advisor_grace,
         })
     }
 
@@ -161,6 +181,7 @@ impl Hub {
     pub fn register(
         self: &Arc<Self>,
         user_id: Uuid,
+        advisor: bool,
         session_id: String,
         tx: mpsc::Sender<Outbound>,
     ) -> Registration {
@@ -170,6 +191,7 @@ impl Hub {
             id,
             Conn {
                 user_id,
+                advisor,
                 session_id,
                 tx,
                 kick: kick.clone(),
@@ -242,6 +264,7 @@ impl Hub {
             });
         }
         registry.lobby.remove(&id);
+        registry.support.remove(&id);
         registry.channels.retain(|_, subscribers| {
             subscribers.remove(&id);
             !subscribers.is_empty()
@@ -269,6 +292,48 @@ impl Hub {
 
     pub fn watch_rooms(&self, id: u64) {
         self.write().lobby.insert(id);
+    }
+
+    pub fn watch_support(&self, id: u64) {
+        self.write().support.insert(id);
+    }
+
+    /// Sends every advisor following the chat the queue, and every customer following
+    /// it their own place in it, from one read of the queue.
+    async fn send_support_state(&self) {
+        if self.read().support.is_empty() {
+            return;
+        }
+        let (available, requests) = match tokio::try_join!(
+            support::available_advisors(&self.pool),
+            support::queue(&self.pool)
+        ) {
+            Ok(state) => state,
+            Err(err) => {
+                tracing::warn!(?err, "cannot load the advisor queue");
+                return;
+            }
+        };
+        let available_advisors = u32::try_from(available.len()).unwrap_or(u32::MAX);
+        let for_advisors = Outbound::Other(encode(&ServerMessage::SupportQueue {
+            available,
+            requests: requests.clone(),
+        }));
+        let registry = self.read();
+        for id in &registry.support {
+            let Some(conn) = registry.conns.get(id) else {
+                continue;
+            };
+            let frame = if conn.advisor {
+                for_advisors.clone()
+            } else {
+                Outbound::Other(encode(&ServerMessage::SupportStatus {
+                    available_advisors,
+                    waiting: crate::support::waiting_of(&requests, conn.user_id),
+                }))
+            };
+            self.deliver(std::iter::once(id), &frame, &registry);
+        }
     }
 
     /// Queues `frame` for each socket; a socket whose queue is full is disconnected
@@ -406,6 +471,50 @@ impl Hub {
                     self.to_user(to, Outbound::Other(frame));
                 }
             }
+            Event::SupportQueueChanged => self.send_support_state().await,
+            Event::SupportDecided { request_id } => {
+                let decision = match support::decision(&self.pool, request_id).await {
+                    Ok(Some(decision)) => decision,
+                    Ok(None) => return,
+                    Err(err) => {
+                        tracing::warn!(?err, "cannot load a decided request");
+                        return;
+                    }
+                };
+                let (customer, advisor, status, reason, channel) = decision;
+                match (status.as_str(), channel) {
+                    ("accepted", Some(channel_id)) => {
+                        if let Ok(Some(conversation)) =
+                            support::conversation_of_channel(&self.pool, channel_id).await
+                        {
+                            let frame = Outbound::Other(encode(&ServerMessage::SupportOpened {
+                                conversation,
+                            }));
+                            self.to_user(customer, frame.clone());
+                            if let Some(advisor) = advisor {
+                                self.to_user(advisor, frame);
+                            }
+                        }
+                    }
+                    ("refused", _) => {
+                        let frame = encode(&ServerMessage::SupportRefused { request_id, reason });
+                        self.to_user(customer, Outbound::Other(frame));
+                    }
+                    _ => {}
+                }
+            }
+            Event::ConversationEnded {
+                channel_id,
+                customer_id,
+                advisor_id,
+            } => {
+                let frame =
+                    Outbound::Other(encode(&ServerMessage::ConversationEnded { channel_id }));
+                self.to_user(customer_id, frame.clone());
+                if let Some(advisor) = advisor_id {
+                    self.to_user(advisor, frame);
+                }
+            }
             Event::SessionEnded { session_id } => {
                 let registry = self.read();
                 for conn in registry
@@ -434,6 +543,24 @@ impl Hub {
                     Err(sqlx::Error::PoolClosed) => break,
                     Err(err) => tracing::warn!(%err, "presence heartbeat failed"),
                     Ok(()) => {}
+                }
+            }
+        });
+        // Every instance sweeps; the updates are idempotent and announce only changes.
+        let sweeping = self.clone();
+        tokio::spawn(async move {
+            let period = (sweeping.advisor_grace / 6)
+                .clamp(Duration::from_millis(100), Duration::from_secs(5));
+            let mut every = tokio::time::interval(period);
+            loop {
+                every.tick().await;
+                match support::sweep_absent_advisors(&sweeping.pool, sweeping.advisor_grace).await {
+                    Ok(gone) if !gone.is_empty() => {
+                        tracing::info!(advisors = gone.len(), "absent advisors marked unavailable");
+                    }
+                    Ok(_) => {}
+                    Err(_) if sweeping.pool.is_closed() => break,
+                    Err(err) => tracing::warn!(?err, "advisor sweep failed"),
                 }
             }
         });

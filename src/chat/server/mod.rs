@@ -23,7 +23,11 @@ impl Chat {
     pub fn new(pool: PgPool, settings: &crate::config::Settings) -> Self {
         let posts = NonZeroU32::new(settings.chat_posts_per_10_seconds).unwrap_or(NonZeroU32::MIN);
         Self {
-            hub: Hub::new(pool, settings.ws_send_queue.max(1)),
+            hub: Hub::new(
+                pool,
+                settings.ws_send_queue.max(1),
+                Duration::from_secs(settings.advisor_grace_seconds.max(1)),
+            ),
             post_limiter: RateLimiter::keyed(
                 Quota::with_period(Duration::from_secs(10) / posts.get())
                     .expect("non-zero period")

@@ -406,9 +406,10 @@ pub async fn post(
         return Ok(seq);
     }
     let mut tx = pool.begin().await.map_err(db_error)?;
-    let state: Option<(bool, bool)> = sqlx::query_as(
+    let state: Option<(bool, bool, bool)> = sqlx::query_as(
         "select exists(select 1 from channel_members where channel_id = c.id and user_id = $2),
-                exists(select 1 from rooms r where r.id = c.id and r.deleted_at is not null)
+                exists(select 1 from rooms r where r.id = c.id and r.deleted_at is not null),
+                exists(select 1 from support_requests s where s.channel_id = c.id and s.ended_at is not null)
          from channels c where c.id = $1",
     )
     .bind(channel_id)
@@ -417,9 +418,10 @@ pub async fn post(
     .await
     .map_err(db_error)?;
     match state {
-        None | Some((false, _)) => return Err(not_member()),
-        Some((true, true)) => return Err(room_closed()),
-        Some((true, false)) => {}
+        None | Some((false, _, _)) => return Err(not_member()),
+        Some((true, true, _)) => return Err(room_closed()),
+        Some((true, _, true)) => return Err(crate::support::server::ended_error()),
+        Some((true, false, false)) => {}
     }
     // The channel row lock orders posts: sequence numbers and commits follow each other.
     let seq: i64 = sqlx::query_scalar(

@@ -9,6 +9,7 @@ use crate::{
     chat::{protocol::*, validate_message, MAX_FRAME_BYTES},
     error::{AppError, ErrorCode},
     server::AppState,
+    support::server as support,
 };
 use axum::{
     extract::{
@@ -101,7 +102,9 @@ struct Connection {
 async fn connection(state: AppState, user: CurrentUser, session_id: String, mut socket: WebSocket) {
     let chat = state.chat.clone();
     let (tx, mut rx) = mpsc::channel(chat.hub.send_queue);
-    let registration = chat.hub.register(user.id, session_id.clone(), tx);
+    let registration = chat
+        .hub
+        .register(user.id, user.is_admin(), session_id.clone(), tx);
     chat.hub.mark_online(user.id).await;
     let mut conn = Connection {
         state: state.clone(),
@@ -359,6 +362,86 @@ impl Connection {
                 store::mark_read(pool, user, channel_id, seq).await?;
                 true
             }
+            ClientMessage::WatchSupport => {
+                hub.watch_support(self.id);
+                let (available, requests) =
+                    tokio::try_join!(support::available_advisors(pool), support::queue(pool))?;
+                let state = if self.user.is_admin() {
+                    ServerMessage::SupportQueue {
+                        available,
+                        requests,
+                    }
+                } else {
+                    ServerMessage::SupportStatus {
+                        available_advisors: u32::try_from(available.len()).unwrap_or(u32::MAX),
+                        waiting: crate::support::waiting_of(&requests, user),
+                    }
+                };
+                let conversations = support::open_conversations_of(pool, user).await?;
+                send(socket, &encode(&state)).await
+                    && send(
+                        socket,
+                        &encode(&ServerMessage::SupportConversations { conversations }),
+                    )
+                    .await
+            }
+            ClientMessage::SetAvailable { available } => {
+                self.advisor_only()?;
+                support::set_available(pool, user, available).await?;
+                true
+            }
+            ClientMessage::RequestAdvisor { topic } => {
+                self.customer_only()?;
+                let topic = crate::support::normalize_topic(topic.as_deref().unwrap_or(""))?;
+                if self.state.chat.post_limiter.check_key(&user).is_err() {
+                    return Err(AppError::new(
+                        ErrorCode::RateLimited,
+                        "Trop de demandes à la suite. Patientez quelques secondes.",
+                    ));
+                }
+                support::request(pool, user, topic.as_deref()).await?;
+                // The queue update that follows tells this customer their position.
+                true
+            }
+            ClientMessage::CancelRequest => {
+                self.customer_only()?;
+                support::cancel(pool, user).await?;
+                true
+            }
+            ClientMessage::AcceptRequest { request_id } => {
+                self.advisor_only()?;
+                support::accept(pool, user, request_id).await?;
+                true
+            }
+            ClientMessage::RefuseRequest { request_id, reason } => {
+                self.advisor_only()?;
+                let reason = crate::support::normalize_reason(reason.as_deref().unwrap_or(""))?;
+                support::refuse(pool, user, request_id, reason.as_deref()).await?;
+                true
+            }
+            ClientMessage::EndConversation { channel_id } => {
+                support::end(pool, user, channel_id).await?;
+                true
+            }
         })
+    }
+
+    fn advisor_only(&self) -> Result<(), AppError> {
+        if self.user.is_admin() {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    fn customer_only(&self) -> Result<(), AppError> {
+        if self.user.is_admin() {
+            Err(AppError::new(
+                ErrorCode::Forbidden,
+                "Seuls les clients demandent un conseiller.",
+            ))
+        } else {
+            Ok(())
+        }
     }
 }

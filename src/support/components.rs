@@ -1,0 +1,475 @@
+//! The customers' « Parler à un conseiller » page, the advisors' desk on the admin
+//! dashboard (availability, queue, conversations) and the conversation archive.
+
+use super::{
+    advisors_label,
+    api::{support_history, support_transcript},
+    position_label, waiting_label, QueuedRequest, SupportConversation,
+};
+use crate::{
+    app::{ErrorAlert, Seo},
+    chat::{
+        client::ChatClient,
+        components::{ChannelView, ConnectionBadge},
+        state::Connection,
+    },
+};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// Milliseconds since the epoch of an RFC 3339 date (0 if unreadable).
+fn millis_of(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|d| d.timestamp_millis())
+        .unwrap_or(0)
+}
+
+/// `dd/mm/yyyy à hh:mm` (UTC) of an RFC 3339 date.
+fn date_label(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
+}
+
+/// The current time in milliseconds, refreshed every 15 seconds in the browser so that
+/// waiting times move on their own.
+fn ticking_now() -> RwSignal<i64> {
+    let now = RwSignal::new(chrono::Utc::now().timestamp_millis());
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(handle) = set_interval_with_handle(
+            move || now.set(chrono::Utc::now().timestamp_millis()),
+            std::time::Duration::from_secs(15),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    now
+}
+
+/// The customers' page: live advisor count, request with topic, position in the
+/// queue, cancel, the conversation once accepted, and past conversations.
+#[component]
+pub fn AdvisorChatPage() -> impl IntoView {
+    let client = ChatClient::start();
+    client.follow_support();
+    let state = client.state;
+    let topic = RwSignal::new(String::new());
+    let available = Memo::new(move |_| state.with(|s| s.support.available_advisors));
+    let loaded = Memo::new(move |_| state.with(|s| s.support.loaded));
+    let connected = Memo::new(move |_| state.with(|s| s.connection == Connection::Connected));
+    let current = Memo::new(move |_| {
+        state.with(|s| {
+            s.support
+                .current_conversation()
+                .map(|c| (c.channel_id, c.ended))
+        })
+    });
+    let waiting = Memo::new(move |_| state.with(|s| s.support.waiting.clone()));
+    let refused = Memo::new(move |_| state.with(|s| s.support.refused.clone()));
+    let notice = Memo::new(move |_| state.with(|s| s.notice.clone()));
+    // The archive reloads when a conversation opens or ends.
+    let archive_version = Signal::derive(move || {
+        state.with(|s| {
+            s.support.conversations.len() * 2
+                + s.support.conversations.values().filter(|c| c.ended).count()
+        })
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        client.request_advisor(topic.get_untracked());
+    };
+    view! {
+        <Seo title="Parler à un conseiller" description="Discutez en direct avec un conseiller commercial Paddock." path="/espace/conseiller" noindex=true/>
+        <div class="page chat-page">
+            <div class="chat-heading">
+                <h1>"Parler à un conseiller"</h1>
+                <ConnectionBadge state/>
+            </div>
+            <p class="advisor-count" role="status" class:none=move || available.get() == 0>
+                {move || if loaded.get() { advisors_label(available.get() as usize) } else { "Recherche des conseillers disponibles…".into() }}
+            </p>
+            {move || notice.get().map(|(code, message)| view! { <ErrorAlert error=crate::error::AppError::new(code, message)/> })}
+            {move || match (current.get(), waiting.get()) {
+                (Some((channel, ended)), _) => view! {
+                    <ChannelView client channel/>
+                    {ended.then(|| view! {
+                        <p>
+                            <button type="button" class="button" on:click=move |_| state.update(|s| s.support.opened = None)>
+                                "Nouvelle demande"
+                            </button>
+                        </p>
+                    })}
+                }.into_any(),
+                (None, Some(request)) => view! {
+                    <section class="card section waiting-card" aria-labelledby="waiting-title">
+                        <h2 id="waiting-title">"Votre demande est en attente"</h2>
+                        {request.topic.clone().map(|topic| view! { <p>"Sujet : " {topic}</p> })}
+                        <p class="queue-position" role="status">{position_label(request.position)}</p>
+                        <Show when=move || available.get() == 0>
+                            <p class="closed-banner" role="alert">
+                                "Plus aucun conseiller n’est disponible pour le moment. Votre demande garde sa place dans la file : elle sera traitée dès le retour d’un conseiller. Vous pouvez aussi l’annuler."
+                            </p>
+                        </Show>
+                        <button type="button" class="button button-ghost" on:click=move |_| client.cancel_request()>
+                            "Annuler ma demande"
+                        </button>
+                    </section>
+                }.into_any(),
+                (None, None) => view! {
+                    <section class="card section" aria-labelledby="request-title">
+                        <h2 id="request-title">"Une question sur un modèle, un achat, une reprise ?"</h2>
+                        {move || refused.get().map(|reason| view! {
+                            <div class="closed-banner" role="alert">
+                                <p>"Votre demande a été refusée par le conseiller."</p>
+                                {reason.map(|reason| view! { <p class="refusal-reason">"Motif : " {reason}</p> })}
+                            </div>
+                        })}
+                        <form class="form" on:submit=submit>
+                            <div class="field">
+                                <label for="advisor-topic">"Sujet (facultatif)"</label>
+                                <input id="advisor-topic" type="text" maxlength="120" autocomplete="off"
+                                    placeholder="Ex. : essai du trail 700, reprise de ma moto"
+                                    prop:value=move || topic.get()
+                                    on:input=move |e| topic.set(event_target_value(&e))/>
+                            </div>
+                            <button type="submit" class="button button-primary"
+                                aria-describedby="advisor-help"
+                                disabled=move || available.get() == 0 || !connected.get()>
+                                "Parler à un conseiller"
+                            </button>
+                            <p id="advisor-help" class="field-hint">
+                                {move || if available.get() == 0 {
+                                    view! {
+                                        "Aucun conseiller n’est disponible pour le moment : la demande sera possible dès qu’un conseiller se connectera. En attendant, "
+                                        <a href="/espace/assistant">"l’assistant d’entretien"</a>
+                                        " peut vous proposer un rendez-vous."
+                                    }.into_any()
+                                } else {
+                                    "Un conseiller vous répond en direct ; vous voyez votre place dans la file en attendant.".into_any()
+                                }}
+                            </p>
+                        </form>
+                    </section>
+                }.into_any(),
+            }}
+            <ConversationArchive title="Mes conversations passées" version=archive_version/>
+        </div>
+    }
+}
+
+/// The advisor's desk, on the admin dashboard.
+#[component]
+pub fn SupportDesk() -> impl IntoView {
+    let client = ChatClient::start();
+    client.follow_support();
+    let state = client.state;
+    let now = ticking_now();
+    let available = Memo::new(move |_| state.with(|s| s.support.is_available(s.me)));
+    let connected = Memo::new(move |_| state.with(|s| s.connection == Connection::Connected));
+    let queue = Memo::new(move |_| state.with(|s| s.support.queue.clone()));
+    let conversations = Memo::new(move |_| state.with(|s| s.support.open_conversations()));
+    let notice = Memo::new(move |_| state.with(|s| s.notice.clone()));
+    let selected = RwSignal::new(None::<Uuid>);
+    // A conversation this advisor just accepted comes on screen.
+    Effect::new(move |_| {
+        if let Some(channel) = state.with(|s| s.support.opened) {
+            state.update(|s| s.support.opened = None);
+            selected.set(Some(channel));
+        }
+    });
+    view! {
+        <section class="card section support-desk" aria-labelledby="desk-title">
+            <div class="chat-heading">
+                <h2 id="desk-title">"Chat conseiller"</h2>
+                <ConnectionBadge state/>
+            </div>
+            {move || notice.get().map(|(code, message)| view! { <ErrorAlert error=crate::error::AppError::new(code, message)/> })}
+            <div class="desk-switches">
+                <label class="switch">
+                    <input type="checkbox" role="switch" id="advisor-available"
+                        prop:checked=move || available.get()
+                        disabled=move || !connected.get()
+                        on:change=move |e| client.set_available(event_target_checked(&e))/>
+                    <span>{move || if available.get() { "Disponible pour le chat" } else { "Indisponible pour le chat" }}</span>
+                </label>
+                <AlertSwitch/>
+            </div>
+            <p class="field-hint">
+                "Vous restez disponible tant qu’une page Paddock est ouverte ; 30 secondes après la fermeture de la dernière, vous passez indisponible."
+            </p>
+            <h3 id="queue-title">{move || format!("File d’attente ({})", queue.with(Vec::len))}</h3>
+            <Show when=move || queue.with(Vec::is_empty)>
+                <p class="field-hint">"Aucune demande en attente."</p>
+            </Show>
+            <ol class="support-queue" aria-labelledby="queue-title">
+                <For each=move || queue.get() key=|request| request.id let:request>
+                    <QueueEntry client request now/>
+                </For>
+            </ol>
+            <h3 id="open-title">"Mes conversations en cours"</h3>
+            <Show when=move || conversations.with(Vec::is_empty)>
+                <p class="field-hint">"Aucune conversation en cours."</p>
+            </Show>
+            <ul class="open-conversations" aria-labelledby="open-title">
+                <For each=move || conversations.get() key=|c| c.channel_id let:conversation>
+                    {
+                        let channel = conversation.channel_id;
+                        let label = conversation_label(&conversation);
+                        view! {
+                            <li class="room-item" class:selected=move || selected.get() == Some(channel)>
+                                <p class="room-name">{label.clone()}</p>
+                                <button type="button" class="button"
+                                    aria-label=format!("Ouvrir la conversation avec {}", conversation.customer_name)
+                                    on:click=move |_| selected.set(Some(channel))>"Ouvrir"</button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            {move || selected.get().map(|channel| view! { <ChannelView client channel/> })}
+            <p><a href="/admin/conversations">"Historique des conversations"</a></p>
+        </section>
+    }
+}
+
+fn conversation_label(conversation: &SupportConversation) -> String {
+    match &conversation.topic {
+        Some(topic) => format!("{} — {topic}", conversation.customer_name),
+        None => conversation.customer_name.clone(),
+    }
+}
+
+/// One pending request: who, about what, for how long; accept, or refuse with a reason.
+#[component]
+fn QueueEntry(client: ChatClient, request: QueuedRequest, now: RwSignal<i64>) -> impl IntoView {
+    let requested = millis_of(&request.requested_at);
+    let reason = RwSignal::new(String::new());
+    let id = request.id;
+    let name = request.customer_name.clone();
+    let reason_id = format!("reason-{id}");
+    view! {
+        <li class="queue-entry">
+            <div>
+                <p class="room-name">{request.customer_name.clone()}</p>
+                <p class="field-hint">
+                    {request.topic.clone().unwrap_or_else(|| "Sans sujet".into())}
+                    " · en attente depuis "
+                    {move || waiting_label((now.get() - requested) / 1000)}
+                </p>
+            </div>
+            <div class="queue-actions">
+                <button type="button" class="button button-primary"
+                    aria-label=format!("Accepter la demande de {name}")
+                    on:click=move |_| client.accept_request(id)>"Accepter"</button>
+                <details class="refuse">
+                    <summary class="button button-ghost">"Refuser"</summary>
+                    <form class="form-inline" on:submit=move |event: leptos::ev::SubmitEvent| {
+                        event.prevent_default();
+                        client.refuse_request(id, reason.get_untracked());
+                    }>
+                        <label for=reason_id.clone()>"Motif (facultatif, visible du client)"</label>
+                        <input id=reason_id type="text" maxlength="300"
+                            prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e))/>
+                        <button type="submit" class="button button-danger">"Confirmer le refus"</button>
+                    </form>
+                </details>
+            </div>
+        </li>
+    }
+}
+
+/// Where an advisor keeps the choice of being alerted (sound and browser notification).
+#[cfg(feature = "hydrate")]
+const ALERTS_KEY: &str = "paddock.advisor-alerts";
+
+#[cfg(feature = "hydrate")]
+fn alerts_enabled() -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(ALERTS_KEY).ok().flatten())
+        .is_none_or(|value| value != "off")
+}
+
+/// The switch for alerts on new requests; turning it on asks for the browser's
+/// permission to show notifications.
+#[component]
+fn AlertSwitch() -> impl IntoView {
+    let enabled = RwSignal::new(true);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| enabled.set(alerts_enabled()));
+    let toggle = move |on: bool| {
+        enabled.set(on);
+        #[cfg(feature = "hydrate")]
+        {
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+            {
+                let _ = storage.set_item(ALERTS_KEY, if on { "on" } else { "off" });
+            }
+            if on && web_sys::Notification::permission() == web_sys::NotificationPermission::Default
+            {
+                let _ = web_sys::Notification::request_permission();
+            }
+        }
+    };
+    view! {
+        <label class="switch">
+            <input type="checkbox" role="switch" id="advisor-alerts"
+                prop:checked=move || enabled.get()
+                on:change=move |e| toggle(event_target_checked(&e))/>
+            <span>"Alerte sonore et notification à chaque nouvelle demande"</span>
+        </label>
+    }
+}
+
+/// Alerts an available advisor of new requests, even with the tab in the background:
+/// a short chime and, when the browser allows it, a system notification.
+pub fn alert_advisor(arrivals: &[QueuedRequest]) {
+    #[cfg(feature = "hydrate")]
+    {
+        if !alerts_enabled() {
+            return;
+        }
+        chime();
+        if let Some(first) = arrivals.first() {
+            if web_sys::Notification::permission() == web_sys::NotificationPermission::Granted {
+                let options = web_sys::NotificationOptions::new();
+                options.set_body(&conversation_topic(first));
+                options.set_tag("paddock-support-queue");
+                let _ =
+                    web_sys::Notification::new_with_options("Nouvelle demande de chat", &options);
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = arrivals;
+}
+
+#[cfg(feature = "hydrate")]
+fn conversation_topic(request: &QueuedRequest) -> String {
+    match &request.topic {
+        Some(topic) => format!("{} : {topic}", request.customer_name),
+        None => request.customer_name.clone(),
+    }
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// One audio context for the page: browsers limit how many may exist.
+    static AUDIO: std::cell::RefCell<Option<web_sys::AudioContext>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Two short notes, synthesised: no sound file to download.
+#[cfg(feature = "hydrate")]
+fn chime() {
+    AUDIO.with(|audio| {
+        let mut audio = audio.borrow_mut();
+        if audio.is_none() {
+            *audio = web_sys::AudioContext::new().ok();
+        }
+        let Some(context) = audio.as_ref() else {
+            return;
+        };
+        let start = context.current_time();
+        for (offset, frequency) in [(0.0, 880.0), (0.18, 1320.0)] {
+            let played = (|| -> Result<(), wasm_bindgen::JsValue> {
+                let oscillator = context.create_oscillator()?;
+                let gain = context.create_gain()?;
+                oscillator.frequency().set_value(frequency);
+                let at = start + offset;
+                gain.gain().set_value_at_time(0.0001, at)?;
+                gain.gain()
+                    .exponential_ramp_to_value_at_time(0.25, at + 0.02)?;
+                gain.gain()
+                    .exponential_ramp_to_value_at_time(0.0001, at + 0.3)?;
+                oscillator.connect_with_audio_node(&gain)?;
+                gain.connect_with_audio_node(&context.destination())?;
+                oscillator.start_with_when(at)?;
+                oscillator.stop_with_when(at + 0.32)?;
+                Ok(())
+            })();
+            if played.is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// Past and current advisor conversations, each readable in full.
+#[component]
+pub fn ConversationArchive(
+    title: &'static str,
+    #[prop(into)] version: Signal<usize>,
+) -> impl IntoView {
+    let history = Resource::new(move || version.get(), |_| support_history());
+    let reading = RwSignal::new(None::<Uuid>);
+    let transcript = Resource::new(
+        move || reading.get(),
+        |channel| async move {
+            match channel {
+                Some(channel) => Some(support_transcript(channel).await),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <section class="card section archive" aria-labelledby="archive-title">
+            <h2 id="archive-title">{title}</h2>
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {move || history.get().map(|result| match result {
+                    Ok(list) if list.is_empty() => view! { <p class="field-hint">"Aucune conversation pour le moment."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="archive-list">
+                            {list.into_iter().map(|conversation| {
+                                let channel = conversation.channel_id;
+                                let label = format!(
+                                    "{} · {} et {}{}",
+                                    date_label(&conversation.started_at),
+                                    conversation.customer_name,
+                                    conversation.advisor_name,
+                                    conversation.topic.as_ref().map(|t| format!(" · {t}")).unwrap_or_default(),
+                                );
+                                view! {
+                                    <li class="room-item" class:selected=move || reading.get() == Some(channel)>
+                                        <p class="room-name">{label}</p>
+                                        <span class="badge">{if conversation.ended { "Terminée" } else { "En cours" }}</span>
+                                        <button type="button" class="button" on:click=move |_| reading.set(Some(channel))>"Lire"</button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || transcript.get().flatten().map(|result| match result {
+                    Ok(transcript) => view! {
+                        <h3>{format!("Conversation du {}", date_label(&transcript.conversation.started_at))}</h3>
+                        <ol class="messages transcript" aria-label="Transcription">
+                            {transcript.messages.into_iter().map(|message| view! {
+                                <li class="message" class:mine=message.author_id == transcript.conversation.customer_id>
+                                    <span class="message-author">{message.author_name}</span>
+                                    <span class="message-body">{message.body}</span>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Every advisor conversation, for the advisors.
+#[component]
+pub fn AdminConversationsPage() -> impl IntoView {
+    view! {
+        <Seo title="Conversations" description="Historique des conversations entre clients et conseillers." path="/admin/conversations" noindex=true/>
+        <div class="page">
+            <h1>"Conversations avec les clients"</h1>
+            <ConversationArchive title="Toutes les conversations" version=Signal::derive(|| 0usize)/>
+        </div>
+    }
+}

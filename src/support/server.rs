@@ -1,0 +1,428 @@
+//! Advisor availability, the request queue and advisor conversations in PostgreSQL.
+//! Every change is published in the transaction that makes it, like the chat's.
+
+use super::{QueuedRequest, SupportConversation};
+use crate::{
+    auth::server::db_error,
+    chat::{
+        protocol::ChatMessage,
+        server::{hub::Event, store},
+    },
+    error::{AppError, ErrorCode},
+};
+use sqlx::{PgConnection, PgPool};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// A socket seen by its instance within this long counts as connected (three heartbeats).
+const PRESENCE_FRESH: &str = "interval '90 seconds'";
+
+fn no_pending_request() -> AppError {
+    AppError::new(ErrorCode::NotFound, "Cette demande n’est plus en attente.")
+}
+
+/// Records the advisor's choice. Only a connected advisor can make it (it arrives on
+/// their socket), so "available" starts connected.
+pub async fn set_available(pool: &PgPool, advisor: Uuid, available: bool) -> Result<(), AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    sqlx::query(
+        "insert into advisor_status (user_id, available) values ($1, $2)
+         on conflict (user_id) do update set available = $2, offline_since = null, changed_at = now()",
+    )
+    .bind(advisor)
+    .bind(available)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// The advisors who are available now.
+pub async fn available_advisors(pool: &PgPool) -> Result<Vec<Uuid>, AppError> {
+    sqlx::query_scalar("select user_id from advisor_status where available order by user_id")
+        .fetch_all(pool)
+        .await
+        .map_err(db_error)
+}
+
+/// Marks unavailable every available advisor who has had no socket on any instance for
+/// `grace`. Returns the advisors it marked.
+pub async fn sweep_absent_advisors(pool: &PgPool, grace: Duration) -> Result<Vec<Uuid>, AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let connected = format!(
+        "exists(select 1 from presence p where p.user_id = s.user_id and p.seen_at > now() - {PRESENCE_FRESH})"
+    );
+    sqlx::query(&format!(
+        "update advisor_status s set offline_since = null where offline_since is not null and {connected}"
+    ))
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    sqlx::query(&format!(
+        "update advisor_status s set offline_since = now()
+         where available and offline_since is null and not {connected}"
+    ))
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    let gone: Vec<Uuid> = sqlx::query_scalar(
+        "update advisor_status set available = false, offline_since = null, changed_at = now()
+         where available and offline_since <= now() - make_interval(secs => $1)
+         returning user_id",
+    )
+    .bind(grace.as_secs_f64())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    if !gone.is_empty() {
+        store::publish(&mut tx, &Event::SupportQueueChanged).await?;
+    }
+    tx.commit().await.map_err(db_error)?;
+    Ok(gone)
+}
+
+/// Files a customer's request. Refused when no advisor is available, and while the
+/// customer has another request pending.
+pub async fn request(pool: &PgPool, customer: Uuid, topic: Option<&str>) -> Result<Uuid, AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let inserted: Result<Option<Uuid>, sqlx::Error> = sqlx::query_scalar(
+        "insert into support_requests (customer_id, topic)
+         select $1, $2 where exists(select 1 from advisor_status where available)
+         returning id",
+    )
+    .bind(customer)
+    .bind(topic)
+    .fetch_optional(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            return Err(AppError::new(
+                ErrorCode::NoAdvisorAvailable,
+                "Aucun conseiller n’est disponible pour le moment. Réessayez un peu plus tard.",
+            ))
+        }
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::new(
+                ErrorCode::RequestPending,
+                "Vous avez déjà une demande en attente : annulez-la pour en faire une autre.",
+            ))
+        }
+        Err(e) => return Err(db_error(e)),
+    };
+    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
+    tx.commit().await.map_err(db_error)?;
+    metrics::counter!("paddock_support_requests_total").increment(1);
+    Ok(id)
+}
+
+/// Withdraws the customer's pending request.
+pub async fn cancel(pool: &PgPool, customer: Uuid) -> Result<(), AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let cancelled = sqlx::query(
+        "update support_requests set status = 'cancelled', decided_at = now()
+         where customer_id = $1 and status = 'pending'",
+    )
+    .bind(customer)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    if cancelled.rows_affected() == 0 {
+        return Err(no_pending_request());
+    }
+    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Why a request could not be decided: someone else did, or it is gone.
+async fn undecidable(conn: &mut PgConnection, request_id: Uuid) -> AppError {
+    let status: Option<String> =
+        sqlx::query_scalar("select status from support_requests where id = $1")
+            .bind(request_id)
+            .fetch_optional(conn)
+            .await
+            .unwrap_or(None);
+    match status.as_deref() {
+        Some("accepted" | "refused") => AppError::new(
+            ErrorCode::AlreadyTaken,
+            "Un autre conseiller a déjà traité cette demande.",
+        ),
+        Some(_) => no_pending_request(),
+        None => AppError::new(ErrorCode::NotFound, "Cette demande n’existe pas."),
+    }
+}
+
+/// Accepts a pending request and opens the conversation. The conditional update is
+/// atomic: when two advisors accept at once, exactly one gets the request.
+pub async fn accept(pool: &PgPool, advisor: Uuid, request_id: Uuid) -> Result<Uuid, AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let customer: Option<Uuid> = sqlx::query_scalar(
+        "update support_requests set status = 'accepted', advisor_id = $2, decided_at = now()
+         where id = $1 and status = 'pending' returning customer_id",
+    )
+    .bind(request_id)
+    .bind(advisor)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    let Some(customer) = customer else {
+        return Err(undecidable(&mut tx, request_id).await);
+    };
+    let channel_id: Uuid =
+        sqlx::query_scalar("insert into channels (kind) values ('support') returning id")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    sqlx::query("insert into channel_members (channel_id, user_id) values ($1, $2), ($1, $3)")
+        .bind(channel_id)
+        .bind(customer)
+        .bind(advisor)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    sqlx::query("update support_requests set channel_id = $2 where id = $1")
+        .bind(request_id)
+        .bind(channel_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    store::publish(&mut tx, &Event::SupportDecided { request_id }).await?;
+    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
+    tx.commit().await.map_err(db_error)?;
+    metrics::counter!("paddock_support_accepted_total").increment(1);
+    Ok(channel_id)
+}
+
+/// Refuses a pending request; the customer sees the reason, if any.
+pub async fn refuse(
+    pool: &PgPool,
+    advisor: Uuid,
+    request_id: Uuid,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let refused = sqlx::query(
+        "update support_requests set status = 'refused', advisor_id = $2, reason = $3, decided_at = now()
+         where id = $1 and status = 'pending'",
+    )
+    .bind(request_id)
+    .bind(advisor)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    if refused.rows_affected() == 0 {
+        return Err(undecidable(&mut tx, request_id).await);
+    }
+    store::publish(&mut tx, &Event::SupportDecided { request_id }).await?;
+    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Ends a conversation; either participant may. Its history stays readable.
+pub async fn end(pool: &PgPool, user: Uuid, channel_id: Uuid) -> Result<(), AppError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let ended: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
+        "update support_requests set ended_at = now()
+         where channel_id = $1 and ended_at is null and $2 in (customer_id, advisor_id)
+         returning customer_id, advisor_id",
+    )
+    .bind(channel_id)
+    .bind(user)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    let Some((customer_id, advisor_id)) = ended else {
+        let participant: Option<bool> = sqlx::query_scalar(
+            "select ended_at is not null from support_requests
+             where channel_id = $1 and $2 in (customer_id, advisor_id)",
+        )
+        .bind(channel_id)
+        .bind(user)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        return Err(match participant {
+            Some(true) => ended_error(),
+            _ => AppError::new(
+                ErrorCode::NotMember,
+                "Vous ne participez pas à cette conversation.",
+            ),
+        });
+    };
+    store::publish(
+        &mut tx,
+        &Event::ConversationEnded {
+            channel_id,
+            customer_id,
+            advisor_id,
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(db_error)
+}
+
+pub fn ended_error() -> AppError {
+    AppError::new(
+        ErrorCode::ConversationEnded,
+        "Cette conversation est terminée : son historique reste lisible.",
+    )
+}
+
+/// The pending requests, oldest first.
+pub async fn queue(pool: &PgPool) -> Result<Vec<QueuedRequest>, AppError> {
+    sqlx::query_as::<
+        _,
+        (
+            Uuid,
+            Uuid,
+            String,
+            Option<String>,
+            chrono::DateTime<chrono::Utc>,
+        ),
+    >(
+        "select r.id, r.customer_id, u.display_name, r.topic, r.created_at
+         from support_requests r join users u on u.id = r.customer_id
+         where r.status = 'pending' order by r.created_at, r.id",
+    )
+    .fetch_all(pool)
+    .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(
+                |(id, customer_id, customer_name, topic, requested_at)| QueuedRequest {
+                    id,
+                    customer_id,
+                    customer_name,
+                    topic,
+                    requested_at: requested_at.to_rfc3339(),
+                },
+            )
+            .collect()
+    })
+    .map_err(db_error)
+}
+
+/// What a decided request became: (customer, advisor, status, reason, channel).
+pub async fn decision(
+    pool: &PgPool,
+    request_id: Uuid,
+) -> Result<Option<(Uuid, Option<Uuid>, String, Option<String>, Option<Uuid>)>, AppError> {
+    sqlx::query_as(
+        "select customer_id, advisor_id, status, reason, channel_id from support_requests where id = $1",
+    )
+    .bind(request_id)
+    .fetch_optional(pool)
+    .await
+    .map_err(db_error)
+}
+
+type ConversationRow = (
+    Uuid,
+    Uuid,
+    Uuid,
+    String,
+    Option<Uuid>,
+    Option<String>,
+    Option<String>,
+    chrono::DateTime<chrono::Utc>,
+    bool,
+    i64,
+);
+
+const CONVERSATION_SQL: &str = "select r.channel_id, r.id, r.customer_id, cu.display_name,
+        r.advisor_id, ad.display_name, r.topic, r.decided_at, r.ended_at is not null, c.last_seq
+    from support_requests r
+    join channels c on c.id = r.channel_id
+    join users cu on cu.id = r.customer_id
+    left join users ad on ad.id = r.advisor_id";
+
+fn conversation(
+    (
+        channel_id,
+        request_id,
+        customer_id,
+        customer_name,
+        advisor_id,
+        advisor_name,
+        topic,
+        started_at,
+        ended,
+        last_seq,
+    ): ConversationRow,
+) -> SupportConversation {
+    SupportConversation {
+        channel_id,
+        request_id,
+        customer_id,
+        customer_name,
+        advisor_id,
+        advisor_name: advisor_name.unwrap_or_else(|| "Conseiller Paddock".into()),
+        topic,
+        started_at: started_at.to_rfc3339(),
+        ended,
+        last_seq,
+    }
+}
+
+pub async fn conversation_of_channel(
+    pool: &PgPool,
+    channel_id: Uuid,
+) -> Result<Option<SupportConversation>, AppError> {
+    sqlx::query_as::<_, ConversationRow>(&format!("{CONVERSATION_SQL} where r.channel_id = $1"))
+        .bind(channel_id)
+        .fetch_optional(pool)
+        .await
+        .map(|row| row.map(conversation))
+        .map_err(db_error)
+}
+
+/// The conversations `user` takes part in that are still open.
+pub async fn open_conversations_of(
+    pool: &PgPool,
+    user: Uuid,
+) -> Result<Vec<SupportConversation>, AppError> {
+    sqlx::query_as::<_, ConversationRow>(&format!(
+        "{CONVERSATION_SQL} where r.ended_at is null and $1 in (r.customer_id, r.advisor_id)
+         order by r.decided_at"
+    ))
+    .bind(user)
+    .fetch_all(pool)
+    .await
+    .map(|rows| rows.into_iter().map(conversation).collect())
+    .map_err(db_error)
+}
+
+/// Past and current conversations, most recent first: a customer's own, or every
+/// conversation for an advisor (the team shares its transcripts).
+pub async fn history(
+    pool: &PgPool,
+    user: Uuid,
+    advisor: bool,
+) -> Result<Vec<SupportConversation>, AppError> {
+    sqlx::query_as::<_, ConversationRow>(&format!(
+        "{CONVERSATION_SQL} where $2 or r.customer_id = $1 order by r.decided_at desc limit 100"
+    ))
+    .bind(user)
+    .bind(advisor)
+    .fetch_all(pool)
+    .await
+    .map(|rows| rows.into_iter().map(conversation).collect())
+    .map_err(db_error)
+}
+
+/// Every message of a conversation, for its participants and the advisors.
+pub async fn transcript(
+    pool: &PgPool,
+    user: Uuid,
+    advisor: bool,
+    channel_id: Uuid,
+) -> Result<(SupportConversation, Vec<ChatMessage>), AppError> {
+    let conversation = conversation_of_channel(pool, channel_id)
+        .await?
+        .filter(|c| advisor || c.customer_id == user)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "Cette conversation n’existe pas."))?;
+    let messages = store::messages_after(pool, channel_id, 0, 5_000).await?;
+    Ok((conversation, messages))
+}
