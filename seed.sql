@@ -168,3 +168,31 @@ insert into messages (channel_id, seq, author_id, client_id, body, created_at) v
     ('50000000-0000-4000-8000-000000000002', 3, '00000000-0000-4000-8000-000000000102', '52000000-0000-4000-8000-000000000007',
      'Merci, je réfléchis et je reviens vers vous.', now() - interval '6 days' + interval '8 minutes')
 on conflict do nothing;
+
+-- Commercial notifications already sent: Julie has read the first one, not the others.
+insert into notifications (id, title, body, link, sent_by, sent_at)
+overriding system value values
+    (1, 'Portes ouvertes ce week-end',
+     'Venez essayer toute la gamme 2027 samedi et dimanche, de 9 h à 18 h, dans toutes nos concessions.',
+     '/espace/assistant', '00000000-0000-4000-8000-000000000001', now() - interval '9 days'),
+    (2, '-15 % sur les équipements pluie',
+     'Vestes, pantalons et gants de pluie à -15 % jusqu’à la fin du mois, en concession et en ligne.',
+     'https://paddock.example/equipements', '00000000-0000-4000-8000-000000000002', now() - interval '4 days'),
+    (3, 'Révision d’hiver offerte',
+     'Pour toute révision réservée avant le 15 décembre, le contrôle hivernal (batterie, pneus, liquides) est offert.',
+     null, '00000000-0000-4000-8000-000000000001', now() - interval '1 day')
+on conflict do nothing;
+-- The identity continues after the seeded ids.
+select setval(pg_get_serial_sequence('notifications', 'id'), greatest((select max(id) from notifications), 1));
+
+insert into notification_deliveries (notification_id, user_id) values
+    (1, '00000000-0000-4000-8000-000000000101'),
+    (1, '00000000-0000-4000-8000-000000000103'),
+    (2, '00000000-0000-4000-8000-000000000102')
+on conflict do nothing;
+
+insert into notification_reads (notification_id, user_id) values
+    (1, '00000000-0000-4000-8000-000000000101'),
+    (1, '00000000-0000-4000-8000-000000000103'),
+    (2, '00000000-0000-4000-8000-000000000103')
+on conflict do nothing;

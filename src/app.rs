@@ -12,6 +12,7 @@ use crate::{
     catalog::HomePage,
     chat::components::{AdminRoomsPage, RoomsPage},
     error::AppError,
+    promo::components::{AdminNotificationsPage, NotificationCenter},
     support::components::{AdminConversationsPage, AdvisorChatPage},
 };
 use leptos::prelude::*;
@@ -107,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/agenda") view=AgendaPage/>
                     <Route path=path!("/admin/salons") view=AdminRoomsPage/>
                     <Route path=path!("/admin/conversations") view=AdminConversationsPage/>
+                    <Route path=path!("/admin/notifications") view=AdminNotificationsPage/>
                 </Routes>
             </main>
             <SiteFooter/>
@@ -162,6 +164,12 @@ fn SiteHeader() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"P"</span>
                     <span class="brand-name">"Paddock"</span>
                 </a>
+                // Customers' notifications stay in reach, outside the collapsible menu.
+                <Transition fallback=|| ()>
+                    <Show when=move || user().is_some_and(|u| u.role == Role::Customer)>
+                        <NotificationCenter/>
+                    </Show>
+                </Transition>
                 <button
                     type="button"
                     class="menu-toggle"
@@ -195,6 +203,7 @@ fn SiteHeader() -> impl IntoView {
                                             <li><A href="/admin/agenda">"Agenda"</A></li>
                                             <li><A href="/admin/salons">"Gestion des salons"</A></li>
                                             <li><A href="/admin/conversations">"Conversations"</A></li>
+                                            <li><A href="/admin/notifications">"Notifications"</A></li>
                                         }.into_any()
                                     } else {
                                         view! {

@@ -50,6 +50,9 @@ pub struct Settings {
     pub ws_idle_timeout_seconds: u64,
     /// An available advisor with no open connection for this long becomes unavailable.
     pub advisor_grace_seconds: u64,
+    /// A notification stream carries a keep-alive comment this often (1 to 25 seconds),
+    /// so that proxies do not close it.
+    pub sse_keep_alive_seconds: u64,
 }
 
 impl Default for Settings {
@@ -74,6 +77,7 @@ impl Default for Settings {
             ws_ping_seconds: 20,
             ws_idle_timeout_seconds: 60,
             advisor_grace_seconds: 30,
+            sse_keep_alive_seconds: 15,
         }
     }
 }

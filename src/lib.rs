@@ -13,6 +13,7 @@ pub mod bot;
 pub mod catalog;
 pub mod chat;
 pub mod error;
+pub mod promo;
 pub mod support;
 
 #[cfg(feature = "ssr")]

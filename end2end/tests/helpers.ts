@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 
 export const ADMIN = { email: "claire.martin@paddock.test", password: "PaddockAdmin2026!", name: "Claire Martin" };
 export const CUSTOMER = { email: "julie.petit@paddock.test", password: "PaddockClient2026!", name: "Julie Petit" };
@@ -19,4 +19,18 @@ export async function login(page: Page, account: { email: string; password: stri
 
 export function mainNav(page: Page) {
   return page.getByRole("navigation", { name: "Navigation principale" });
+}
+
+/** A new browser context logged in as `account`, landed on `home`, then opened at `path`. */
+export async function signedIn(
+  browser: Browser,
+  account: { email: string; password: string },
+  home: RegExp,
+  path: string,
+): Promise<Page> {
+  const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  await login(page, account);
+  await expect(page).toHaveURL(home);
+  await gotoHydrated(page, path);
+  return page;
 }

@@ -1,17 +1,9 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, gotoHydrated, login } from "./helpers";
+import { expect, test, type Browser } from "@playwright/test";
+import { ADMIN, signedIn } from "./helpers";
 
 const THOMAS = { email: "thomas.durand@paddock.test", password: "PaddockClient2026!" };
 const LEA = { email: "lea.fournier@paddock.test", password: "PaddockClient2026!" };
 const HUGO = { email: "hugo.moreau@paddock.test", password: "PaddockClient2026!" };
-
-async function signedIn(browser: Browser, account: { email: string; password: string }, home: RegExp, path: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
-  await login(page, account);
-  await expect(page).toHaveURL(home);
-  await gotoHydrated(page, path);
-  return page;
-}
 
 /** Claire on her dashboard, marked available for live chat. */
 async function availableAdvisor(browser: Browser) {

@@ -7,6 +7,12 @@
 //! `PADDOCK_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE=100000 PADDOCK_CHAT_POSTS_PER_10_SECONDS=1000`,
 //! then: `cargo run --release --features loadgen --bin loadgen -- --url http://127.0.0.1:3000
 //! --users 500 --rate 20 --seconds 20 --server-pid $(pgrep -f target/release/paddock)`.
+//!
+//! `--mode sse` measures commercial notifications instead: the N customers hold
+//! notification streams (`GET /api/notifications/stream`), the admin sends
+//! `--notifications K` of them two seconds apart, and the tool prints the delivery
+//! latency percentiles over the N × K deliveries.
+//!
 //! Only addresses of this machine are meant as targets.
 
 use futures_util::{SinkExt, StreamExt};
@@ -30,6 +36,9 @@ struct Options {
     admin_email: String,
     admin_password: String,
     server_pid: Option<u32>,
+    /// `ws` (rooms) or `sse` (notifications).
+    mode: String,
+    notifications: usize,
 }
 
 fn options() -> Options {
@@ -41,6 +50,8 @@ fn options() -> Options {
         admin_email: "claire.martin@paddock.test".into(),
         admin_password: "PaddockAdmin2026!".into(),
         server_pid: None,
+        mode: "ws".into(),
+        notifications: 5,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -53,6 +64,10 @@ fn options() -> Options {
             "--admin-email" => o.admin_email = value,
             "--admin-password" => o.admin_password = value,
             "--server-pid" => o.server_pid = Some(value.parse().expect("--server-pid PID")),
+            "--mode" => o.mode = value,
+            "--notifications" => {
+                o.notifications = value.parse().expect("--notifications K");
+            }
             other => panic!("unknown option {other}"),
         }
     }
@@ -103,6 +118,27 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     }
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index] as f64 / 1000.0
+}
+
+/// Every latency received so far, sorted.
+fn sorted_latencies(rx: &mut mpsc::UnboundedReceiver<u64>) -> Vec<u64> {
+    let mut latencies = Vec::new();
+    while let Ok(l) = rx.try_recv() {
+        latencies.push(l);
+    }
+    latencies.sort_unstable();
+    latencies
+}
+
+/// Prints the percentiles of sorted latencies in microseconds.
+fn print_latencies(sorted: &[u64]) {
+    println!(
+        "delivery latency ms: p50 {:.1}  p95 {:.1}  p99 {:.1}  max {:.1}",
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.95),
+        percentile(sorted, 0.99),
+        percentile(sorted, 1.0)
+    );
 }
 
 #[tokio::main]
@@ -175,6 +211,10 @@ async fn main() {
         o.users,
         started.elapsed().as_secs_f64()
     );
+
+    if o.mode == "sse" {
+        return notifications_run(&http, &o, &admin_cookie, &cookies).await;
+    }
 
     let rss_before = rss_kib(o.server_pid);
     let clock = Instant::now();
@@ -277,11 +317,7 @@ async fn main() {
     let measured = measure_start.elapsed().as_secs_f64() - 2.0;
     let delivered = deliveries.load(Ordering::Relaxed) - measure_from;
     drop(latency_tx);
-    let mut latencies = Vec::new();
-    while let Ok(l) = latency_rx.try_recv() {
-        latencies.push(l);
-    }
-    latencies.sort_unstable();
+    let latencies = sorted_latencies(&mut latency_rx);
     let rss_after = rss_kib(o.server_pid);
 
     println!(
@@ -296,18 +332,118 @@ async fn main() {
         delivered as f64 / measured,
         posted * o.users.min(500)
     );
-    println!(
-        "delivery latency ms: p50 {:.1}  p95 {:.1}  p99 {:.1}  max {:.1}",
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.95),
-        percentile(&latencies, 0.99),
-        percentile(&latencies, 1.0)
-    );
+    print_latencies(&latencies);
     if let (Some(before), Some(connected), Some(after)) = (rss_before, rss_connected, rss_after) {
         println!(
             "server RSS KiB: before sockets {before}, with {} idle sockets {connected} ({:.1} KiB per socket), after the run {after}",
             o.users,
             (connected.saturating_sub(before)) as f64 / o.users as f64
+        );
+    }
+}
+
+/// N customers hold notification streams; the admin sends K notifications; every
+/// delivery's latency is measured from just before its send.
+async fn notifications_run(
+    http: &reqwest::Client,
+    o: &Arc<Options>,
+    admin_cookie: &str,
+    cookies: &[String],
+) {
+    let rss_before = rss_kib(o.server_pid);
+    let clock = Instant::now();
+    let (latency_tx, mut latency_rx) = mpsc::unbounded_channel::<u64>();
+    let (open_tx, mut open_rx) = mpsc::unbounded_channel::<()>();
+    // One connection per stream, as browsers have.
+    let streams = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let gate = Arc::new(Semaphore::new(64));
+    for cookie in cookies {
+        let (streams, url, cookie) = (
+            streams.clone(),
+            format!("{}/api/notifications/stream", o.url),
+            cookie.clone(),
+        );
+        let (latency_tx, open_tx, gate) = (latency_tx.clone(), open_tx.clone(), gate.clone());
+        tokio::spawn(async move {
+            let permit = gate.acquire_owned().await.unwrap();
+            let mut response = streams
+                .get(url)
+                .header("cookie", cookie)
+                .header("accept", "text/event-stream")
+                .send()
+                .await
+                .expect("the stream opens");
+            assert_eq!(response.status(), 200, "stream refused");
+            drop(permit);
+            let _ = open_tx.send(());
+            let mut buffer = String::new();
+            while let Ok(Some(chunk)) = response.chunk().await {
+                buffer.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buffer.find("\n\n") {
+                    let block: String = buffer.drain(..end + 2).collect();
+                    let sent = block
+                        .lines()
+                        .find_map(|l| l.strip_prefix("data:"))
+                        .and_then(|data| serde_json::from_str::<Value>(data.trim()).ok())
+                        .and_then(|v| {
+                            v["title"]
+                                .as_str()
+                                .and_then(|t| t.strip_prefix("t="))
+                                .and_then(|t| t.parse::<u64>().ok())
+                        });
+                    if let Some(sent) = sent {
+                        let now = clock.elapsed().as_micros() as u64;
+                        let _ = latency_tx.send(now.saturating_sub(sent));
+                    }
+                }
+            }
+        });
+    }
+    for _ in 0..cookies.len() {
+        open_rx.recv().await;
+    }
+    let rss_connected = rss_kib(o.server_pid);
+    println!("{} notification streams open", cookies.len());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    for _ in 0..o.notifications {
+        let title = format!("t={}", clock.elapsed().as_micros());
+        let sent = call(
+            http,
+            o,
+            "admin/notifications/send",
+            &[
+                ("title", &title),
+                ("body", "Mesure de charge"),
+                ("link", ""),
+            ],
+            Some(admin_cookie),
+        )
+        .await;
+        assert!(
+            sent.status().is_success(),
+            "send refused: {}",
+            sent.status()
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    drop(latency_tx);
+    let latencies = sorted_latencies(&mut latency_rx);
+    println!(
+        "notifications: {} sent, {} deliveries (expected {})",
+        o.notifications,
+        latencies.len(),
+        o.notifications * cookies.len()
+    );
+    print_latencies(&latencies);
+    if let (Some(before), Some(connected)) = (rss_before, rss_connected) {
+        println!(
+            "server RSS KiB: before streams {before}, with {} idle streams {connected} ({:.1} KiB per stream)",
+            cookies.len(),
+            (connected.saturating_sub(before)) as f64 / cookies.len() as f64
         );
     }
 }

@@ -32,9 +32,7 @@ pub fn RoomsPage() -> impl IntoView {
                 <h1>"Salons"</h1>
                 <ConnectionBadge state/>
             </div>
-            {move || state.with(|s| s.notice.clone()).map(|(code, message)| view! {
-                <ErrorAlert error=AppError::new(code, message)/>
-            })}
+            <ChatNotice state/>
             <div class="chat-layout">
                 <section class="card room-list" aria-labelledby="rooms-title">
                     <h2 id="rooms-title">"Tous les salons"</h2>
@@ -115,6 +113,17 @@ pub fn RoomsPage() -> impl IntoView {
                 }}
             </div>
         </div>
+    }
+}
+
+/// The last refusal of the server that is not about a post (join refused, …).
+#[component]
+pub fn ChatNotice(state: RwSignal<ChatState>) -> impl IntoView {
+    let notice = Memo::new(move |_| state.with(|s| s.notice.clone()));
+    move || {
+        notice
+            .get()
+            .map(|(code, message)| view! { <ErrorAlert error=AppError::new(code, message)/> })
     }
 }
 

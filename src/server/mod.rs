@@ -150,6 +150,10 @@ pub fn router(state: AppState) -> Router {
             get(server_fn_handler).post(server_fn_handler),
         )
         .route("/ws", get(ws::upgrade))
+        .route(
+            "/api/notifications/stream",
+            get(crate::promo::server::stream),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -10,7 +10,7 @@ use crate::{
     app::{ErrorAlert, Seo},
     chat::{
         client::ChatClient,
-        components::{ChannelView, ConnectionBadge},
+        components::{ChannelView, ChatNotice, ConnectionBadge},
         state::Connection,
     },
 };
@@ -67,7 +67,6 @@ pub fn AdvisorChatPage() -> impl IntoView {
     });
     let waiting = Memo::new(move |_| state.with(|s| s.support.waiting.clone()));
     let refused = Memo::new(move |_| state.with(|s| s.support.refused.clone()));
-    let notice = Memo::new(move |_| state.with(|s| s.notice.clone()));
     // The archive reloads when a conversation opens or ends.
     let archive_version = Signal::derive(move || {
         state.with(|s| {
@@ -89,7 +88,7 @@ pub fn AdvisorChatPage() -> impl IntoView {
             <p class="advisor-count" role="status" class:none=move || available.get() == 0>
                 {move || if loaded.get() { advisors_label(available.get() as usize) } else { "Recherche des conseillers disponibles…".into() }}
             </p>
-            {move || notice.get().map(|(code, message)| view! { <ErrorAlert error=crate::error::AppError::new(code, message)/> })}
+            <ChatNotice state/>
             {move || match (current.get(), waiting.get()) {
                 (Some((channel, ended)), _) => view! {
                     <ChannelView client channel/>
@@ -169,7 +168,6 @@ pub fn SupportDesk() -> impl IntoView {
     let connected = Memo::new(move |_| state.with(|s| s.connection == Connection::Connected));
     let queue = Memo::new(move |_| state.with(|s| s.support.queue.clone()));
     let conversations = Memo::new(move |_| state.with(|s| s.support.open_conversations()));
-    let notice = Memo::new(move |_| state.with(|s| s.notice.clone()));
     let selected = RwSignal::new(None::<Uuid>);
     // A conversation this advisor just accepted comes on screen.
     Effect::new(move |_| {
@@ -184,7 +182,7 @@ pub fn SupportDesk() -> impl IntoView {
                 <h2 id="desk-title">"Chat conseiller"</h2>
                 <ConnectionBadge state/>
             </div>
-            {move || notice.get().map(|(code, message)| view! { <ErrorAlert error=crate::error::AppError::new(code, message)/> })}
+            <ChatNotice state/>
             <div class="desk-switches">
                 <label class="switch">
                     <input type="checkbox" role="switch" id="advisor-available"

@@ -68,6 +68,10 @@ pub enum Event {
         customer_id: Uuid,
         advisor_id: Option<Uuid>,
     },
+    /// A commercial notification was sent to every customer.
+    NotificationSent {
+        id: i64,
+    },
 }
 
 /// A frame waiting in a socket's send queue.
@@ -143,6 +147,8 @@ pub struct Hub {
     pub send_queue: usize,
     /// How long an available advisor may have no socket before becoming unavailable.
     advisor_grace: Duration,
+    /// This instance's commercial notification streams (SSE).
+    pub notifications: Arc<crate::promo::server::Subscribers>,
 }
 
 /// A registered socket; unregisters itself when dropped.
@@ -167,6 +173,7 @@ impl Hub {
             registry: RwLock::new(Registry::default()),
             send_queue,
             advisor_grace,
+            notifications: Arc::default(),
         })
     }
 
@@ -515,7 +522,11 @@ impl Hub {
                     self.to_user(advisor, frame);
                 }
             }
+            Event::NotificationSent { id } => {
+                crate::promo::server::dispatch(&self.pool, &self.notifications, id).await;
+            }
             Event::SessionEnded { session_id } => {
+                self.notifications.end_session(&session_id);
                 let registry = self.read();
                 for conn in registry
                     .conns

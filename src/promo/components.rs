@@ -1,0 +1,313 @@
+//! The customer's notification centre (header) with its toasts, and the advisors'
+//! compose-and-send page.
+
+use super::{
+    api::{mark_notifications_read, sent_notifications, SendNotification},
+    is_external,
+    state::Inbox,
+    Notification, MAX_BODY_CHARS, MAX_TITLE_CHARS,
+};
+use crate::app::{ErrorAlert, Seo};
+use leptos::prelude::*;
+
+/// `dd/mm/yyyy` of an RFC 3339 date.
+fn day_of(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
+}
+
+/// A notification's link: inside Paddock in the same tab, elsewhere in a new one.
+#[component]
+fn NotificationLink(link: Option<String>) -> impl IntoView {
+    link.map(|link| {
+        if is_external(&link) {
+            view! { <a class="notification-link" href=link target="_blank" rel="noopener noreferrer">"Voir l’offre"</a> }.into_any()
+        } else {
+            view! { <a class="notification-link" href=link>"Voir l’offre"</a> }.into_any()
+        }
+    })
+}
+
+/// The header's notification centre, for customers: unread count, the list, toasts for
+/// notifications that arrive live (an `EventSource` on the SSE stream).
+#[component]
+pub fn NotificationCenter() -> impl IntoView {
+    let inbox = RwSignal::new(Inbox::default());
+    let open = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    {
+        let source = StoredValue::new_local(None::<web_sys::EventSource>);
+        // Load what is stored, then follow the stream from the newest one held: nothing
+        // sent in between is missed.
+        leptos::task::spawn_local(async move {
+            if let Ok(items) = super::api::my_notifications().await {
+                inbox.update(|i| i.load(items));
+            }
+            let after = inbox.with_untracked(Inbox::last_id);
+            source.set_value(open_stream(inbox, after));
+        });
+        on_cleanup(move || {
+            source.update_value(|s| {
+                if let Some(s) = s.take() {
+                    s.close();
+                }
+            })
+        });
+    }
+    let unread = Memo::new(move |_| inbox.with(Inbox::unread));
+    let mark = Action::new(move |id: &Option<i64>| {
+        let id = *id;
+        async move {
+            if mark_notifications_read(id).await.is_ok() {
+                inbox.update(|i| match id {
+                    Some(id) => i.mark_read(id),
+                    None => i.mark_all_read(),
+                });
+            }
+        }
+    });
+    let label = move || match unread.get() {
+        0 => "Notifications".to_string(),
+        1 => "Notifications, 1 non lue".to_string(),
+        n => format!("Notifications, {n} non lues"),
+    };
+    view! {
+        <div class="notification-center">
+            <button type="button" class="notification-toggle" aria-controls="notification-panel"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-label=label
+                // The header menu closes on clicks: this one must not close it.
+                on:click=move |event| { event.stop_propagation(); open.update(|o| *o = !*o); }>
+                <svg class="bell" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                    <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"/>
+                </svg>
+                <span class="notification-label" aria-hidden="true">"Notifications"</span>
+                <Show when=move || { unread.get() > 0 }>
+                    <span class="unread" aria-hidden="true">{move || unread.get()}</span>
+                </Show>
+            </button>
+            <Show when=move || open.get()>
+                <div id="notification-panel" class="notification-panel" role="region" aria-label="Centre de notifications"
+                    on:click=|event| event.stop_propagation()>
+                    <div class="notification-panel-head">
+                        <h2>"Notifications"</h2>
+                        <button type="button" class="link-button" disabled=move || unread.get() == 0
+                            on:click=move |_| { mark.dispatch(None); }>"Tout marquer comme lu"</button>
+                    </div>
+                    <Show when=move || inbox.with(|i| i.items.is_empty())>
+                        <p class="field-hint">"Aucune notification pour le moment."</p>
+                    </Show>
+                    <ul class="notification-list">
+                        <For each=move || inbox.with(|i| i.items.clone()) key=|n| (n.id, n.read) let:item>
+                            {
+                                let id = item.id;
+                                view! {
+                                    <li class="notification-item" class:unread-item=!item.read>
+                                        <p class="notification-title">{item.title.clone()}</p>
+                                        <p class="notification-body">{item.body.clone()}</p>
+                                        <p class="notification-meta">
+                                            {day_of(&item.sent_at)}
+                                            <NotificationLink link=item.link.clone()/>
+                                            {(!item.read).then(|| view! {
+                                                <button type="button" class="link-button"
+                                                    aria-label=format!("Marquer « {} » comme lue", item.title)
+                                                    on:click=move |_| { mark.dispatch(Some(id)); }>"Marquer comme lue"</button>
+                                            })}
+                                        </p>
+                                    </li>
+                                }
+                            }
+                        </For>
+                    </ul>
+                </div>
+            </Show>
+            <Toasts inbox mark/>
+        </div>
+    }
+}
+
+/// Notifications that arrive while the customer is on a page: announced politely to
+/// screen readers, dismissable, with their link.
+#[component]
+fn Toasts(inbox: RwSignal<Inbox>, mark: Action<Option<i64>, ()>) -> impl IntoView {
+    view! {
+        <div class="toasts" aria-live="polite" aria-label="Nouvelles notifications">
+            <For each=move || inbox.with(|i| i.toasts.clone()) key=|n| n.id let:toast>
+                {
+                    let id = toast.id;
+                    view! {
+                        <div class="toast">
+                            <p class="notification-title">{toast.title.clone()}</p>
+                            <p class="notification-body">{toast.body.clone()}</p>
+                            <p class="notification-meta">
+                                <NotificationLink link=toast.link.clone()/>
+                                <button type="button" class="link-button" on:click=move |_| { mark.dispatch(Some(id)); }>
+                                    "Marquer comme lue"
+                                </button>
+                            </p>
+                            <button type="button" class="toast-close" aria-label=format!("Fermer la notification « {} »", toast.title)
+                                on:click=move |_| inbox.update(|i| i.dismiss(id))>"×"</button>
+                        </div>
+                    }
+                }
+            </For>
+        </div>
+    }
+}
+
+/// Follows the notification stream; the browser reconnects by itself and sends the
+/// last event id it saw, so nothing is missed or repeated.
+#[cfg(feature = "hydrate")]
+fn open_stream(inbox: RwSignal<Inbox>, after: i64) -> Option<web_sys::EventSource> {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let source =
+        web_sys::EventSource::new(&format!("/api/notifications/stream?after={after}")).ok()?;
+    let on_notification =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
+            if let Ok(super::StreamEvent::Notification(item)) = serde_json::from_str(&text) {
+                inbox.update(|i| i.arrived(item));
+            }
+        });
+    source
+        .add_event_listener_with_callback(
+            super::SSE_EVENT,
+            on_notification.as_ref().unchecked_ref(),
+        )
+        .ok()?;
+    // The stream lives as long as the page; so does its handler.
+    on_notification.forget();
+    Some(source)
+}
+
+/// The advisors' page: compose with a live preview, send to every customer, and the
+/// sent notifications with how many customers received each live.
+#[component]
+pub fn AdminNotificationsPage() -> impl IntoView {
+    let send = ServerAction::<SendNotification>::new();
+    let refresh = RwSignal::new(0u32);
+    let sent = Resource::new(
+        move || (send.version().get(), refresh.get()),
+        |_| sent_notifications(),
+    );
+    #[cfg(feature = "hydrate")]
+    {
+        // Live deliveries are recorded a moment after sending: refresh while on the page.
+        if let Ok(handle) = set_interval_with_handle(
+            move || refresh.update(|r| *r += 1),
+            std::time::Duration::from_secs(5),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    let title = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let link = RwSignal::new(String::new());
+    // A successful send clears the form.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = send.value().get() {
+            title.set(String::new());
+            body.set(String::new());
+            link.set(String::new());
+        }
+    });
+    let preview = move || Notification {
+        id: 0,
+        title: title.get(),
+        body: body.get(),
+        link: Some(link.get()).filter(|l| !l.trim().is_empty()),
+        sent_at: String::new(),
+        read: false,
+    };
+    view! {
+        <Seo title="Notifications commerciales" description="Envoyer une notification à tous les clients." path="/admin/notifications" noindex=true/>
+        <div class="page">
+            <h1>"Notifications commerciales"</h1>
+            <div class="compose-layout">
+                <section class="card section" aria-labelledby="compose-title">
+                    <h2 id="compose-title">"Nouvelle notification"</h2>
+                    <ActionForm action=send attr:class="form">
+                        <div class="field">
+                            <label for="notification-title">"Titre"</label>
+                            <input id="notification-title" name="title" type="text" required maxlength=MAX_TITLE_CHARS.to_string()
+                                prop:value=move || title.get() on:input=move |e| title.set(event_target_value(&e))/>
+                            <p class="field-hint">{move || format!("{} / {MAX_TITLE_CHARS} caractères", title.with(|t| t.chars().count()))}</p>
+                        </div>
+                        <div class="field">
+                            <label for="notification-body">"Message"</label>
+                            <textarea id="notification-body" name="body" required rows="4" maxlength=MAX_BODY_CHARS.to_string()
+                                prop:value=move || body.get() on:input=move |e| body.set(event_target_value(&e))></textarea>
+                            <p class="field-hint">{move || format!("{} / {MAX_BODY_CHARS} caractères", body.with(|t| t.chars().count()))}</p>
+                        </div>
+                        <div class="field">
+                            <label for="notification-link">"Lien (facultatif)"</label>
+                            <input id="notification-link" name="link" type="text" maxlength="500" placeholder="/espace/salons ou https://…"
+                                aria-describedby="link-hint"
+                                prop:value=move || link.get() on:input=move |e| link.set(event_target_value(&e))/>
+                            <p id="link-hint" class="field-hint">"Une page Paddock (commençant par /) ou une adresse https://."</p>
+                        </div>
+                        {move || send.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
+                        {move || send.value().get().and_then(Result::ok).map(|_| view! {
+                            <p class="form-success" role="status">"Notification envoyée à tous les clients."</p>
+                        })}
+                        <button type="submit" class="button button-primary" disabled=move || send.pending().get()>
+                            "Envoyer à tous les clients"
+                        </button>
+                    </ActionForm>
+                </section>
+                <section class="card section" aria-labelledby="preview-title">
+                    <h2 id="preview-title">"Aperçu"</h2>
+                    <p class="field-hint">"Ce que les clients verront apparaître :"</p>
+                    {move || {
+                        let item = preview();
+                        view! {
+                            <div class="toast toast-preview">
+                                <p class="notification-title">{if item.title.trim().is_empty() { "Titre de la notification".to_string() } else { item.title.clone() }}</p>
+                                <p class="notification-body">{if item.body.trim().is_empty() { "Le message apparaît ici.".to_string() } else { item.body.clone() }}</p>
+                                <p class="notification-meta"><NotificationLink link=item.link/></p>
+                            </div>
+                        }
+                    }}
+                </section>
+            </div>
+            <section class="card section" aria-labelledby="sent-title">
+                <h2 id="sent-title">"Notifications envoyées"</h2>
+                <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                    {move || sent.get().map(|result| match result {
+                        Ok(list) if list.is_empty() => view! { <p class="field-hint">"Aucune notification envoyée."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-scroll">
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Titre"</th>
+                                            <th scope="col">"Envoyée le"</th>
+                                            <th scope="col">"Par"</th>
+                                            <th scope="col">"Reçue en direct"</th>
+                                            <th scope="col">"Lue"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|n| view! {
+                                            <tr>
+                                                <td>{n.title}</td>
+                                                <td>{day_of(&n.sent_at)}</td>
+                                                <td>{n.sent_by}</td>
+                                                <td>{format!("{} client{}", n.delivered_live, if n.delivered_live > 1 { "s" } else { "" })}</td>
+                                                <td>{format!("{} client{}", n.read_by, if n.read_by > 1 { "s" } else { "" })}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}
