@@ -75,10 +75,10 @@ test("two customers write to each other from a room's member list", async ({ bro
   // Emma sees the new conversation appear with an unread message, then reads it.
   const open = emma.getByRole("button", { name: "Ouvrir la conversation avec Julie Petit" });
   await expect(open).toBeVisible();
-  await expect(emma.getByLabel("1 non lu")).toBeVisible();
+  await expect(emma.getByLabel("1 non lu", { exact: true })).toBeVisible();
   await open.click();
   await expect(emma.getByRole("log", { name: "Messages" })).toContainText("Salut Emma, tu viens dimanche ?");
-  await expect(emma.getByLabel("1 non lu")).toHaveCount(0);
+  await expect(emma.getByLabel("1 non lu", { exact: true })).toHaveCount(0);
   await emma.getByLabel("Votre message").fill("Oui, à 9 h !");
   await emma.getByLabel("Votre message").press("Enter");
   await expect(julie.getByRole("log", { name: "Messages" })).toContainText("Oui, à 9 h !");
