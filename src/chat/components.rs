@@ -128,7 +128,7 @@ pub fn ChatNotice(state: RwSignal<ChatState>) -> impl IntoView {
 }
 
 #[component]
-fn UnreadBadge(state: RwSignal<ChatState>, channel: Uuid) -> impl IntoView {
+pub fn UnreadBadge(state: RwSignal<ChatState>, channel: Uuid) -> impl IntoView {
     move || {
         let unread = state.with(|s| s.unread_in(channel));
         (unread > 0).then(|| {

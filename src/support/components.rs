@@ -10,7 +10,7 @@ use crate::{
     app::{ErrorAlert, Seo},
     chat::{
         client::ChatClient,
-        components::{ChannelView, ChatNotice, ConnectionBadge},
+        components::{ChannelView, ChatNotice, ConnectionBadge, UnreadBadge},
         state::Connection,
     },
 };
@@ -169,6 +169,8 @@ pub fn SupportDesk() -> impl IntoView {
     let queue = Memo::new(move |_| state.with(|s| s.support.queue.clone()));
     let conversations = Memo::new(move |_| state.with(|s| s.support.open_conversations()));
     let selected = RwSignal::new(None::<Uuid>);
+    // The conversation on screen is read as messages come; the others count unread ones.
+    Effect::new(move |_| client.view(selected.get()));
     // A conversation this advisor just accepted comes on screen.
     Effect::new(move |_| {
         if let Some(channel) = state.with(|s| s.support.opened) {
@@ -188,7 +190,13 @@ pub fn SupportDesk() -> impl IntoView {
                     <input type="checkbox" role="switch" id="advisor-available"
                         prop:checked=move || available.get()
                         disabled=move || !connected.get()
-                        on:change=move |e| client.set_available(event_target_checked(&e))/>
+                        on:change=move |e| {
+                            let available = event_target_checked(&e);
+                            if available {
+                                prepare_alerts();
+                            }
+                            client.set_available(available);
+                        }/>
                     <span>{move || if available.get() { "Disponible pour le chat" } else { "Indisponible pour le chat" }}</span>
                 </label>
                 <AlertSwitch/>
@@ -216,7 +224,7 @@ pub fn SupportDesk() -> impl IntoView {
                         let label = conversation_label(&conversation);
                         view! {
                             <li class="room-item" class:selected=move || selected.get() == Some(channel)>
-                                <p class="room-name">{label.clone()}</p>
+                                <p class="room-name">{label.clone()} <UnreadBadge state channel/></p>
                                 <button type="button" class="button"
                                     aria-label=format!("Ouvrir la conversation avec {}", conversation.customer_name)
                                     on:click=move |_| selected.set(Some(channel))>"Ouvrir"</button>
@@ -320,6 +328,24 @@ fn AlertSwitch() -> impl IntoView {
     }
 }
 
+/// Readies alerts while the advisor is clicking (browsers allow sound and the
+/// notification prompt only after a user gesture): asks for the permission to notify and
+/// opens the audio context, when alerts are on.
+fn prepare_alerts() {
+    #[cfg(feature = "hydrate")]
+    {
+        if !alerts_enabled() {
+            return;
+        }
+        if web_sys::Notification::permission() == web_sys::NotificationPermission::Default {
+            let _ = web_sys::Notification::request_permission();
+        }
+        with_audio(|context| {
+            let _ = context.resume();
+        });
+    }
+}
+
 /// Alerts an available advisor of new requests, even with the tab in the background:
 /// a short chime and, when the browser allows it, a system notification.
 pub fn alert_advisor(arrivals: &[QueuedRequest]) {
@@ -357,17 +383,24 @@ thread_local! {
     static AUDIO: std::cell::RefCell<Option<web_sys::AudioContext>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Two short notes, synthesised: no sound file to download.
+/// Runs `f` with the page's audio context, created on first use.
 #[cfg(feature = "hydrate")]
-fn chime() {
+fn with_audio(f: impl FnOnce(&web_sys::AudioContext)) {
     AUDIO.with(|audio| {
         let mut audio = audio.borrow_mut();
         if audio.is_none() {
             *audio = web_sys::AudioContext::new().ok();
         }
-        let Some(context) = audio.as_ref() else {
-            return;
-        };
+        if let Some(context) = audio.as_ref() {
+            f(context);
+        }
+    });
+}
+
+/// Two short notes, synthesised: no sound file to download.
+#[cfg(feature = "hydrate")]
+fn chime() {
+    with_audio(|context| {
         let start = context.current_time();
         for (offset, frequency) in [(0.0, 880.0), (0.18, 1320.0)] {
             let played = (|| -> Result<(), wasm_bindgen::JsValue> {
