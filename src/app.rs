@@ -116,6 +116,26 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Runs `tick` every `period` while the calling component is mounted, in the browser
+/// (the server renders once and has nothing to repeat).
+pub fn every(period: std::time::Duration, tick: impl Fn() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(handle) = set_interval_with_handle(tick, period) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (period, tick);
+}
+
+/// `dd/mm/yyyy` of an RFC 3339 date (empty if unreadable).
+pub fn day_of(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
+}
+
 /// A refusal or failure shown to the user: its French message, announced at once; the
 /// stable code rides along for tests and styles.
 #[component]

@@ -52,6 +52,16 @@ async fn user_id(app: &TestApp, email: &str) -> Uuid {
         .unwrap()
 }
 
+/// A conversation's transcript, asked for through the server function.
+async fn transcript(app: &TestApp, client: &reqwest::Client, channel: Uuid) -> reqwest::Response {
+    app.call(
+        client,
+        "support/transcript",
+        &[("channel_id", &channel.to_string())],
+    )
+    .await
+}
+
 fn listed(ids: &Value, id: Uuid) -> bool {
     ids.as_array()
         .unwrap()
@@ -204,17 +214,11 @@ async fn an_accepted_request_opens_a_conversation_on_both_sides(pool: PgPool) {
     let julie_http = app
         .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
         .await;
-    let transcript = app
-        .call(
-            &julie_http,
-            "support/transcript",
-            &[("channel_id", &channel.to_string())],
-        )
-        .await;
-    assert_eq!(transcript.status(), 200);
-    let transcript: Value = transcript.json().await.unwrap();
-    assert_eq!(transcript["messages"].as_array().unwrap().len(), 2);
-    assert_eq!(transcript["conversation"]["ended"], true);
+    let read = transcript(&app, &julie_http, channel).await;
+    assert_eq!(read.status(), 200);
+    let read: Value = read.json().await.unwrap();
+    assert_eq!(read["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(read["conversation"]["ended"], true);
     let history: Value = app
         .call(&julie_http, "support/conversations", &[])
         .await
@@ -229,22 +233,10 @@ async fn an_accepted_request_opens_a_conversation_on_both_sides(pool: PgPool) {
 
     // Another customer cannot read it; every advisor can.
     let thomas_http = app.logged_in_client(THOMAS, CUSTOMER_PASSWORD).await;
-    let foreign = app
-        .call(
-            &thomas_http,
-            "support/transcript",
-            &[("channel_id", &channel.to_string())],
-        )
-        .await;
+    let foreign = transcript(&app, &thomas_http, channel).await;
     assert_eq!(foreign.status(), 404);
     let lucas_http = app.logged_in_client(LUCAS, ADMIN_PASSWORD).await;
-    let colleague = app
-        .call(
-            &lucas_http,
-            "support/transcript",
-            &[("channel_id", &channel.to_string())],
-        )
-        .await;
+    let colleague = transcript(&app, &lucas_http, channel).await;
     assert_eq!(colleague.status(), 200);
 }
 
@@ -296,6 +288,16 @@ async fn a_refusal_reaches_the_customer_with_its_reason_and_the_queue_moves_up(p
     assert_eq!(claire.next_of("error").await["code"], "already_taken");
 }
 
+/// What an advisor's accept came to: the opened conversation, or an error.
+async fn accept_outcome(advisor: &mut Client) -> Value {
+    loop {
+        let frame = advisor.next().await;
+        if frame["type"] == "support_opened" || frame["type"] == "error" {
+            return frame;
+        }
+    }
+}
+
 #[sqlx::test]
 async fn when_two_advisors_accept_at_once_exactly_one_gets_the_request(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
@@ -305,25 +307,8 @@ async fn when_two_advisors_accept_at_once_exactly_one_gets_the_request(pool: PgP
 
     let accept = json!({"type": "accept_request", "request_id": request});
     tokio::join!(claire.send(accept.clone()), lucas.send(accept));
-    let outcome = |frame: &Value| frame["type"] == "support_opened" || frame["type"] == "error";
-    let (claire_result, lucas_result) = tokio::join!(
-        async {
-            loop {
-                let frame = claire.next().await;
-                if outcome(&frame) {
-                    return frame;
-                }
-            }
-        },
-        async {
-            loop {
-                let frame = lucas.next().await;
-                if outcome(&frame) {
-                    return frame;
-                }
-            }
-        }
-    );
+    let (claire_result, lucas_result) =
+        tokio::join!(accept_outcome(&mut claire), accept_outcome(&mut lucas));
     let results = [&claire_result, &lucas_result];
     let winners = results
         .iter()

@@ -177,15 +177,8 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                 .unwrap_or_else(|| "Salon".into()),
         }
     };
-    let closed = move || {
-        state.with(|s| {
-            s.channels.get(&channel).is_some_and(|c| c.closed)
-                || s.support
-                    .conversations
-                    .get(&channel)
-                    .is_some_and(|c| c.ended)
-        })
-    };
+    // An ended advisor conversation closes its channel too (see `ChatState::apply`).
+    let closed = move || state.with(|s| s.channels.get(&channel).is_some_and(|c| c.closed));
     let joined = move || is_direct() || state.with(|s| s.joined.contains(&channel));
     let me = move || state.with(|s| s.me);
     // Messages on screen count as read.

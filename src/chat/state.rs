@@ -565,6 +565,31 @@ mod tests {
     }
 
     #[test]
+    fn an_advisor_conversation_that_ends_closes_its_channel() {
+        let mut state = ChatState::default();
+        let conversation = crate::support::SupportConversation {
+            channel_id: Uuid::new_v4(),
+            request_id: Uuid::new_v4(),
+            customer_id: Uuid::new_v4(),
+            customer_name: "Julie Petit".into(),
+            advisor_id: Some(Uuid::new_v4()),
+            advisor_name: "Claire Martin".into(),
+            topic: None,
+            started_at: String::new(),
+            ended: false,
+            last_seq: 0,
+        };
+        let channel = conversation.channel_id;
+        state.apply(ServerMessage::SupportOpened { conversation });
+        assert!(!state.channels[&channel].closed);
+        state.apply(ServerMessage::ConversationEnded {
+            channel_id: channel,
+        });
+        assert!(state.channels[&channel].closed);
+        assert!(state.support.conversations[&channel].ended);
+    }
+
+    #[test]
     fn reconnection_waits_grow_exponentially_with_jitter_and_a_cap() {
         assert_eq!(backoff_millis(0, 0.0), 250);
         assert_eq!(backoff_millis(0, 0.999), 499);

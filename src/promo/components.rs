@@ -5,16 +5,28 @@ use super::{
     api::{mark_notifications_read, sent_notifications, SendNotification},
     is_external,
     state::Inbox,
-    Notification, MAX_BODY_CHARS, MAX_TITLE_CHARS,
+    MAX_BODY_CHARS, MAX_TITLE_CHARS,
 };
-use crate::app::{ErrorAlert, Seo};
+use crate::app::{day_of, every, ErrorAlert, Seo};
 use leptos::prelude::*;
 
-/// `dd/mm/yyyy` of an RFC 3339 date.
-fn day_of(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|d| d.format("%d/%m/%Y").to_string())
-        .unwrap_or_default()
+/// A notification's title and message, as the centre, toasts and the preview show them.
+#[component]
+fn NotificationText(title: String, body: String) -> impl IntoView {
+    view! {
+        <p class="notification-title">{title}</p>
+        <p class="notification-body">{body}</p>
+    }
+}
+
+/// Marks one notification read; its label names it for screen readers.
+#[component]
+fn MarkRead(id: i64, title: String, mark: Action<Option<i64>, ()>) -> impl IntoView {
+    view! {
+        <button type="button" class="link-button"
+            aria-label=format!("Marquer « {title} » comme lue")
+            on:click=move |_| { mark.dispatch(Some(id)); }>"Marquer comme lue"</button>
+    }
 }
 
 /// A notification's link: inside Paddock in the same tab, elsewhere in a new one.
@@ -100,24 +112,14 @@ pub fn NotificationCenter() -> impl IntoView {
                     </Show>
                     <ul class="notification-list">
                         <For each=move || inbox.with(|i| i.items.clone()) key=|n| (n.id, n.read) let:item>
-                            {
-                                let id = item.id;
-                                view! {
-                                    <li class="notification-item" class:unread-item=!item.read>
-                                        <p class="notification-title">{item.title.clone()}</p>
-                                        <p class="notification-body">{item.body.clone()}</p>
-                                        <p class="notification-meta">
-                                            {day_of(&item.sent_at)}
-                                            <NotificationLink link=item.link.clone()/>
-                                            {(!item.read).then(|| view! {
-                                                <button type="button" class="link-button"
-                                                    aria-label=format!("Marquer « {} » comme lue", item.title)
-                                                    on:click=move |_| { mark.dispatch(Some(id)); }>"Marquer comme lue"</button>
-                                            })}
-                                        </p>
-                                    </li>
-                                }
-                            }
+                            <li class="notification-item" class:unread-item=!item.read>
+                                <NotificationText title=item.title.clone() body=item.body.clone()/>
+                                <p class="notification-meta">
+                                    {day_of(&item.sent_at)}
+                                    <NotificationLink link=item.link.clone()/>
+                                    {(!item.read).then(|| view! { <MarkRead id=item.id title=item.title.clone() mark/> })}
+                                </p>
+                            </li>
                         </For>
                     </ul>
                 </div>
@@ -138,13 +140,10 @@ fn Toasts(inbox: RwSignal<Inbox>, mark: Action<Option<i64>, ()>) -> impl IntoVie
                     let id = toast.id;
                     view! {
                         <div class="toast">
-                            <p class="notification-title">{toast.title.clone()}</p>
-                            <p class="notification-body">{toast.body.clone()}</p>
+                            <NotificationText title=toast.title.clone() body=toast.body.clone()/>
                             <p class="notification-meta">
                                 <NotificationLink link=toast.link.clone()/>
-                                <button type="button" class="link-button" on:click=move |_| { mark.dispatch(Some(id)); }>
-                                    "Marquer comme lue"
-                                </button>
+                                <MarkRead id title=toast.title.clone() mark/>
                             </p>
                             <button type="button" class="toast-close" aria-label=format!("Fermer la notification « {} »", toast.title)
                                 on:click=move |_| inbox.update(|i| i.dismiss(id))>"×"</button>
@@ -193,16 +192,10 @@ pub fn AdminNotificationsPage() -> impl IntoView {
         move || (send.version().get(), refresh.get()),
         |_| sent_notifications(),
     );
-    #[cfg(feature = "hydrate")]
-    {
-        // Live deliveries are recorded a moment after sending: refresh while on the page.
-        if let Ok(handle) = set_interval_with_handle(
-            move || refresh.update(|r| *r += 1),
-            std::time::Duration::from_secs(5),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    }
+    // Live deliveries are recorded a moment after sending: refresh while on the page.
+    every(std::time::Duration::from_secs(5), move || {
+        refresh.update(|r| *r += 1)
+    });
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let link = RwSignal::new(String::new());
@@ -214,13 +207,13 @@ pub fn AdminNotificationsPage() -> impl IntoView {
             link.set(String::new());
         }
     });
-    let preview = move || Notification {
-        id: 0,
-        title: title.get(),
-        body: body.get(),
-        link: Some(link.get()).filter(|l| !l.trim().is_empty()),
-        sent_at: String::new(),
-        read: false,
+    // What customers will see, with placeholders until the fields are filled.
+    let or_placeholder = |text: String, placeholder: &str| {
+        if text.trim().is_empty() {
+            placeholder.to_owned()
+        } else {
+            text
+        }
     };
     view! {
         <Seo title="Notifications commerciales" description="Envoyer une notification à tous les clients." path="/admin/notifications" noindex=true/>
@@ -261,15 +254,15 @@ pub fn AdminNotificationsPage() -> impl IntoView {
                 <section class="card section" aria-labelledby="preview-title">
                     <h2 id="preview-title">"Aperçu"</h2>
                     <p class="field-hint">"Ce que les clients verront apparaître :"</p>
-                    {move || {
-                        let item = preview();
-                        view! {
-                            <div class="toast toast-preview">
-                                <p class="notification-title">{if item.title.trim().is_empty() { "Titre de la notification".to_string() } else { item.title.clone() }}</p>
-                                <p class="notification-body">{if item.body.trim().is_empty() { "Le message apparaît ici.".to_string() } else { item.body.clone() }}</p>
-                                <p class="notification-meta"><NotificationLink link=item.link/></p>
-                            </div>
-                        }
+                    {move || view! {
+                        <div class="toast toast-preview">
+                            <NotificationText
+                                title=or_placeholder(title.get(), "Titre de la notification")
+                                body=or_placeholder(body.get(), "Le message apparaît ici.")/>
+                            <p class="notification-meta">
+                                <NotificationLink link=Some(link.get()).filter(|l| !l.trim().is_empty())/>
+                            </p>
+                        </div>
                     }}
                 </section>
             </div>

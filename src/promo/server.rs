@@ -2,10 +2,10 @@
 
 use super::{Draft, Notification, SentNotification, StreamEvent, SSE_EVENT};
 use crate::{
-    auth::server::{db_error, session_user},
+    auth::server::db_error,
     chat::server::{hub::Event, store},
     error::AppError,
-    server::AppState,
+    server::{context::connection_user, AppState},
 };
 use axum::{
     extract::{Query, State},
@@ -44,6 +44,18 @@ const STREAM_QUEUE: usize = 32;
 pub struct Outgoing {
     pub id: i64,
     pub json: Arc<str>,
+}
+
+impl Outgoing {
+    fn of(notification: Notification) -> Self {
+        let id = notification.id;
+        let json = serde_json::to_string(&StreamEvent::Notification(notification))
+            .expect("notifications always serialise");
+        Self {
+            id,
+            json: json.into(),
+        }
+    }
 }
 
 struct Subscriber {
@@ -125,13 +137,10 @@ impl Subscribers {
             }
         }
         if !too_slow.is_empty() {
+            // Dropping a stream's sender ends it.
             let mut streams = self.write();
             for id in too_slow {
-                // Dropping the sender ends that stream.
-                if let Some(subscriber) = streams.get_mut(&id) {
-                    let (closed, _) = mpsc::channel(1);
-                    subscriber.tx = closed;
-                }
+                streams.remove(&id);
             }
         }
         reached.sort_unstable();
@@ -141,12 +150,7 @@ impl Subscribers {
 
     /// Ends the streams of a session (logout).
     pub fn end_session(&self, session_id: &str) {
-        for subscriber in self.write().values_mut() {
-            if subscriber.session_id == session_id {
-                let (closed, _) = mpsc::channel(1);
-                subscriber.tx = closed;
-            }
-        }
+        self.write().retain(|_, s| s.session_id != session_id);
     }
 }
 
@@ -306,12 +310,7 @@ pub async fn dispatch(pool: &PgPool, subscribers: &Subscribers, id: i64) {
             return;
         }
     };
-    let json = serde_json::to_string(&StreamEvent::Notification(item))
-        .expect("notifications always serialise");
-    let reached = subscribers.deliver(&Arc::new(Outgoing {
-        id,
-        json: json.into(),
-    }));
+    let reached = subscribers.deliver(&Arc::new(Outgoing::of(item)));
     metrics::counter!("paddock_notifications_delivered_total").increment(reached.len() as u64);
     let recorded = sqlx::query(
         "insert into notification_deliveries (notification_id, user_id)
@@ -348,17 +347,13 @@ pub async fn stream(
     headers: HeaderMap,
     Query(query): Query<StreamQuery>,
 ) -> Response {
-    let user = match session_user(&session, &state.pool).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "connexion requise").into_response(),
-        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    let (user, session_id) = match connection_user(&session, &state.pool).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
     };
     if user.is_admin() {
         return (StatusCode::FORBIDDEN, "réservé aux clients").into_response();
     }
-    let Some(session_id) = session.id().map(|id| id.to_string()) else {
-        return (StatusCode::UNAUTHORIZED, "connexion requise").into_response();
-    };
     let resume_from = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -384,9 +379,8 @@ pub async fn stream(
     };
     let last_sent = missed.last().map_or(after, |n| n.id);
     let replay = stream::iter(missed.into_iter().map(|n| {
-        let id = n.id;
-        let json = serde_json::to_string(&StreamEvent::Notification(n)).unwrap_or_default();
-        sse_event(id, &json)
+        let event = Outgoing::of(n);
+        sse_event(event.id, &event.json)
     }));
     let live = live_events(rx, last_sent, subscription);
     let keep_alive = Duration::from_secs(state.settings.sse_keep_alive_seconds.clamp(1, 25));

@@ -39,6 +39,24 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
     Ok(peer.ip())
 }
 
+/// The user and session id behind a long-lived connection (WebSocket, SSE stream), or
+/// the answer refusing it: 401 without a logged-in session, 503 without the database.
+pub async fn connection_user(
+    session: &Session,
+    pool: &sqlx::PgPool,
+) -> Result<(CurrentUser, String), axum::response::Response> {
+    use axum::response::IntoResponse;
+    let unauthenticated = || (StatusCode::UNAUTHORIZED, "connexion requise").into_response();
+    match session_user(session, pool).await {
+        Ok(Some(user)) => match session.id() {
+            Some(id) => Ok((user, id.to_string())),
+            None => Err(unauthenticated()),
+        },
+        Ok(None) => Err(unauthenticated()),
+        Err(_) => Err(StatusCode::SERVICE_UNAVAILABLE.into_response()),
+    }
+}
+
 pub async fn require_user() -> Result<CurrentUser, AppError> {
     let state = app_state()?;
     session_user(&session().await?, &state.pool)

@@ -7,7 +7,7 @@ use super::{
     position_label, waiting_label, QueuedRequest, SupportConversation,
 };
 use crate::{
-    app::{ErrorAlert, Seo},
+    app::{day_of, every, ErrorAlert, Seo},
     chat::{
         client::ChatClient,
         components::{ChannelView, ChatNotice, ConnectionBadge, UnreadBadge},
@@ -24,26 +24,13 @@ fn millis_of(rfc3339: &str) -> i64 {
         .unwrap_or(0)
 }
 
-/// `dd/mm/yyyy à hh:mm` (UTC) of an RFC 3339 date.
-fn date_label(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|d| d.format("%d/%m/%Y").to_string())
-        .unwrap_or_default()
-}
-
 /// The current time in milliseconds, refreshed every 15 seconds in the browser so that
 /// waiting times move on their own.
 fn ticking_now() -> RwSignal<i64> {
     let now = RwSignal::new(chrono::Utc::now().timestamp_millis());
-    #[cfg(feature = "hydrate")]
-    {
-        if let Ok(handle) = set_interval_with_handle(
-            move || now.set(chrono::Utc::now().timestamp_millis()),
-            std::time::Duration::from_secs(15),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    }
+    every(std::time::Duration::from_secs(15), move || {
+        now.set(chrono::Utc::now().timestamp_millis())
+    });
     now
 }
 
@@ -455,7 +442,7 @@ pub fn ConversationArchive(
                                 let channel = conversation.channel_id;
                                 let label = format!(
                                     "{} · {} et {}{}",
-                                    date_label(&conversation.started_at),
+                                    day_of(&conversation.started_at),
                                     conversation.customer_name,
                                     conversation.advisor_name,
                                     conversation.topic.as_ref().map(|t| format!(" · {t}")).unwrap_or_default(),
@@ -476,7 +463,7 @@ pub fn ConversationArchive(
             <Transition fallback=|| ()>
                 {move || transcript.get().flatten().map(|result| match result {
                     Ok(transcript) => view! {
-                        <h3>{format!("Conversation du {}", date_label(&transcript.conversation.started_at))}</h3>
+                        <h3>{format!("Conversation du {}", day_of(&transcript.conversation.started_at))}</h3>
                         <ol class="messages transcript" aria-label="Transcription">
                             {transcript.messages.into_iter().map(|message| view! {
                                 <li class="message" class:mine=message.author_id == transcript.conversation.customer_id>

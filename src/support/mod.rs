@@ -102,6 +102,28 @@ pub fn waiting_of(queue: &[QueuedRequest], customer: Uuid) -> Option<WaitingRequ
         })
 }
 
+/// What a follower of the advisor chat is shown of the queue: all of it, with who is
+/// available, to an advisor; to a customer, the advisor count and their own place only.
+pub fn queue_view(
+    advisor: bool,
+    user: Uuid,
+    available: &[Uuid],
+    requests: &[QueuedRequest],
+) -> crate::chat::protocol::ServerMessage {
+    use crate::chat::protocol::ServerMessage;
+    if advisor {
+        ServerMessage::SupportQueue {
+            available: available.to_vec(),
+            requests: requests.to_vec(),
+        }
+    } else {
+        ServerMessage::SupportStatus {
+            available_advisors: u32::try_from(available.len()).unwrap_or(u32::MAX),
+            waiting: waiting_of(requests, user),
+        }
+    }
+}
+
 /// « 2 conseillers disponibles ».
 pub fn advisors_label(available: usize) -> String {
     match available {
@@ -169,6 +191,27 @@ mod tests {
         assert_eq!(waiting_of(&queue, second).unwrap().position, 2);
         assert_eq!(waiting_of(&queue, second).unwrap().id, queue[1].id);
         assert!(waiting_of(&queue, absent).is_none());
+    }
+
+    #[test]
+    fn customers_see_a_count_and_their_own_place_never_the_queue() {
+        use crate::chat::protocol::ServerMessage;
+        let (advisor, customer, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let queue = vec![queued(other), queued(customer)];
+        match queue_view(false, customer, &[advisor], &queue) {
+            ServerMessage::SupportStatus {
+                available_advisors,
+                waiting,
+            } => {
+                assert_eq!(available_advisors, 1);
+                assert_eq!(waiting.unwrap().position, 2);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            queue_view(true, advisor, &[advisor], &queue),
+            ServerMessage::SupportQueue { ref requests, .. } if requests.len() == 2
+        ));
     }
 
     #[test]

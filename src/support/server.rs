@@ -46,6 +46,11 @@ pub async fn available_advisors(pool: &PgPool) -> Result<Vec<Uuid>, AppError> {
         .map_err(db_error)
 }
 
+/// The available advisors and the pending requests, read together.
+pub async fn queue_state(pool: &PgPool) -> Result<(Vec<Uuid>, Vec<QueuedRequest>), AppError> {
+    tokio::try_join!(available_advisors(pool), queue(pool))
+}
+
 /// Marks unavailable every available advisor who has had no socket on any instance for
 /// `grace`. Returns the advisors it marked.
 pub async fn sweep_absent_advisors(pool: &PgPool, grace: Duration) -> Result<Vec<Uuid>, AppError> {

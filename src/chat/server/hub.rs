@@ -311,21 +311,20 @@ impl Hub {
         if self.read().support.is_empty() {
             return;
         }
-        let (available, requests) = match tokio::try_join!(
-            support::available_advisors(&self.pool),
-            support::queue(&self.pool)
-        ) {
+        let (available, requests) = match support::queue_state(&self.pool).await {
             Ok(state) => state,
             Err(err) => {
                 tracing::warn!(?err, "cannot load the advisor queue");
                 return;
             }
         };
-        let available_advisors = u32::try_from(available.len()).unwrap_or(u32::MAX);
-        let for_advisors = Outbound::Other(encode(&ServerMessage::SupportQueue {
-            available,
-            requests: requests.clone(),
-        }));
+        let view = |advisor, user| {
+            Outbound::Other(encode(&crate::support::queue_view(
+                advisor, user, &available, &requests,
+            )))
+        };
+        // Every advisor sees the same queue: encoded once.
+        let for_advisors = view(true, Uuid::nil());
         let registry = self.read();
         for id in &registry.support {
             let Some(conn) = registry.conns.get(id) else {
@@ -334,10 +333,7 @@ impl Hub {
             let frame = if conn.advisor {
                 for_advisors.clone()
             } else {
-                Outbound::Other(encode(&ServerMessage::SupportStatus {
-                    available_advisors,
-                    waiting: crate::support::waiting_of(&requests, conn.user_id),
-                }))
+                view(false, conn.user_id)
             };
             self.deliver(std::iter::once(id), &frame, &registry);
         }

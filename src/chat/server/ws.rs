@@ -5,10 +5,10 @@ use super::{
     store,
 };
 use crate::{
-    auth::{server::session_user, CurrentUser},
+    auth::CurrentUser,
     chat::{protocol::*, validate_message, MAX_FRAME_BYTES},
     error::{AppError, ErrorCode},
-    server::AppState,
+    server::{context::connection_user, AppState},
     support::server as support,
 };
 use axum::{
@@ -47,13 +47,9 @@ pub async fn upgrade(
     if !origin_ok {
         return (StatusCode::FORBIDDEN, "origine refusée").into_response();
     }
-    let user = match session_user(&session, &state.pool).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "connexion requise").into_response(),
-        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
-    };
-    let Some(session_id) = session.id().map(|id| id.to_string()) else {
-        return (StatusCode::UNAUTHORIZED, "connexion requise").into_response();
+    let (user, session_id) = match connection_user(&session, &state.pool).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
     };
     let ws = match ws {
         Ok(ws) => ws,
@@ -364,19 +360,9 @@ impl Connection {
             }
             ClientMessage::WatchSupport => {
                 hub.watch_support(self.id);
-                let (available, requests) =
-                    tokio::try_join!(support::available_advisors(pool), support::queue(pool))?;
-                let state = if self.user.is_admin() {
-                    ServerMessage::SupportQueue {
-                        available,
-                        requests,
-                    }
-                } else {
-                    ServerMessage::SupportStatus {
-                        available_advisors: u32::try_from(available.len()).unwrap_or(u32::MAX),
-                        waiting: crate::support::waiting_of(&requests, user),
-                    }
-                };
+                let (available, requests) = support::queue_state(pool).await?;
+                let state =
+                    crate::support::queue_view(self.user.is_admin(), user, &available, &requests);
                 let conversations = support::open_conversations_of(pool, user).await?;
                 send(socket, &encode(&state)).await
                     && send(
