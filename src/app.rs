@@ -1,30 +1,26 @@
-//! The HTML shell, the application root, its layout and shared page helpers.
+//! The HTML shell, the application root with its routes, and the site's layout.
 
 use crate::{
     account::AccountPage,
     admin::AdminPage,
+    assistant::components::{AgendaPage, AppointmentsPage, AssistantPage},
     auth::{
-        api::{fetch_current_user, Login, Logout, Register},
         components::{LoginPage, RegisterPage},
-        CurrentUser, Role,
+        context::{use_auth, AuthContext},
+        Role,
     },
-    bot::components::{AgendaPage, AppointmentsPage, AssistantPage},
     catalog::HomePage,
     chat::components::{AdminRoomsPage, RoomsPage},
-    error::AppError,
-    promo::components::{AdminNotificationsPage, NotificationCenter},
+    notifications::components::{AdminNotificationsPage, NotificationCenter},
     support::components::{AdminConversationsPage, AdvisorChatPage},
+    ui::Seo,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     path,
 };
-
-/// Public base URL of the site (no trailing slash), for canonical links.
-#[derive(Clone, Debug)]
-pub struct SiteUrl(pub String);
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -46,48 +42,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Who is logged in, and the actions that change it. Provided once by [`App`].
-#[derive(Clone, Copy)]
-pub struct AuthContext {
-    pub login: ServerAction<Login>,
-    pub register: ServerAction<Register>,
-    pub logout: ServerAction<Logout>,
-    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-}
-
-pub fn use_auth() -> AuthContext {
-    expect_context::<AuthContext>()
-}
-
-impl AuthContext {
-    fn new() -> Self {
-        let login = ServerAction::<Login>::new();
-        let register = ServerAction::<Register>::new();
-        let logout = ServerAction::<Logout>::new();
-        // Reload the user whenever one of the actions completes.
-        let user = Resource::new(
-            move || {
-                (
-                    login.version().get(),
-                    register.version().get(),
-                    logout.version().get(),
-                )
-            },
-            |_| fetch_current_user(),
-        );
-        Self {
-            login,
-            register,
-            logout,
-            user,
-        }
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(AuthContext::new());
+    AuthContext::provide();
     view! {
         <Stylesheet id="leptos" href="/pkg/paddock.css"/>
         <Title formatter=|title: String| format!("{title} · Paddock")/>
@@ -113,61 +71,6 @@ pub fn App() -> impl IntoView {
             </main>
             <SiteFooter/>
         </Router>
-    }
-}
-
-/// Runs `tick` every `period` while the calling component is mounted, in the browser
-/// (the server renders once and has nothing to repeat).
-pub fn every(period: std::time::Duration, tick: impl Fn() + 'static) {
-    #[cfg(feature = "hydrate")]
-    {
-        if let Ok(handle) = set_interval_with_handle(tick, period) {
-            on_cleanup(move || handle.clear());
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (period, tick);
-}
-
-/// `dd/mm/yyyy` of an RFC 3339 date (empty if unreadable).
-pub fn day_of(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|d| d.format("%d/%m/%Y").to_string())
-        .unwrap_or_default()
-}
-
-/// A refusal or failure shown to the user: its French message, announced at once; the
-/// stable code rides along for tests and styles.
-#[component]
-pub fn ErrorAlert(error: AppError) -> impl IntoView {
-    view! {
-        <p class="form-error" role="alert" data-code=format!("{:?}", error.code)>
-            {error.message}
-        </p>
-    }
-}
-
-/// Title, description, canonical link and social preview tags of a page.
-#[component]
-pub fn Seo(
-    title: &'static str,
-    description: &'static str,
-    path: &'static str,
-    #[prop(optional)] noindex: bool,
-) -> impl IntoView {
-    let base = use_context::<SiteUrl>().map(|s| s.0).unwrap_or_default();
-    let url = format!("{base}{path}");
-    view! {
-        <Title text=title/>
-        <Meta name="description" content=description/>
-        <Link rel="canonical" href=url.clone()/>
-        <Meta property="og:type" content="website"/>
-        <Meta property="og:site_name" content="Paddock"/>
-        <Meta property="og:title" content=format!("{title} · Paddock")/>
-        <Meta property="og:description" content=description/>
-        <Meta property="og:url" content=url/>
-        <Meta property="og:locale" content="fr_FR"/>
-        {noindex.then(|| view! { <Meta name="robots" content="noindex, nofollow"/> })}
     }
 }
 

@@ -2,7 +2,7 @@
 //! by a `PADDOCK_<KEY>` environment variable. Secrets (database URL, metrics token,
 //! bootstrap admin password) come only from the environment.
 
-use crate::bot::schedule::Schedule;
+use crate::assistant::schedule::Schedule;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -48,6 +48,10 @@ pub struct Settings {
     pub ws_ping_seconds: u64,
     /// A WebSocket silent for this long is closed.
     pub ws_idle_timeout_seconds: u64,
+    /// A write to a WebSocket that takes longer closes it (a client that stopped reading).
+    pub ws_write_timeout_seconds: u64,
+    /// Posts that may wait for the writer; past this, posts are refused (`overloaded`).
+    pub chat_post_queue: usize,
     /// An available advisor with no open connection for this long becomes unavailable.
     pub advisor_grace_seconds: u64,
     /// A notification stream carries a keep-alive comment this often (1 to 25 seconds),
@@ -76,6 +80,8 @@ impl Default for Settings {
             ws_send_queue: 256,
             ws_ping_seconds: 20,
             ws_idle_timeout_seconds: 60,
+            ws_write_timeout_seconds: 10,
+            chat_post_queue: 4096,
             advisor_grace_seconds: 30,
             sse_keep_alive_seconds: 15,
         }

@@ -38,6 +38,8 @@ pub enum ErrorCode {
     AlreadyTaken,
     /// The advisor conversation is over: no more posts.
     ConversationEnded,
+    /// The server is saturated: try again after `retry_after_secs`, with the same ids.
+    Overloaded,
 }
 
 impl ErrorCode {
@@ -62,7 +64,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::Forbidden | ErrorCode::CrossSiteRequest => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::Unavailable => 503,
+            ErrorCode::Unavailable | ErrorCode::Overloaded => 503,
             ErrorCode::Internal => 500,
         }
     }
@@ -122,6 +124,16 @@ impl AppError {
             ),
             retry_after_secs: Some(secs),
         }
+    }
+}
+
+/// A database failure: logged here, answered as an internal error (its details stay in
+/// the logs). Lets server code write `?` on every sqlx call.
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(%err, "database error");
+        Self::internal()
     }
 }
 

@@ -2,24 +2,32 @@
 //!
 //! Organised by feature; each feature keeps its shared types, server functions,
 //! server-only logic (`server`, behind the `ssr` feature) and components together.
+//! Features use the shared layers — `error`, `config`, `ui`, `protocol`, `realtime`,
+//! `server` — never the other way round; `app` (the pages) and `site` (the server) put
+//! the features together.
 
 #![recursion_limit = "512"]
 
 pub mod account;
 pub mod admin;
 pub mod app;
+pub mod assistant;
 pub mod auth;
-pub mod bot;
 pub mod catalog;
 pub mod chat;
 pub mod error;
-pub mod promo;
+pub mod notifications;
+pub mod protocol;
+pub mod realtime;
 pub mod support;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod site;
 
 /// Browser entry point: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]
@@ -31,7 +39,7 @@ pub fn hydrate() {
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     leptos::mount::hydrate_body(move || {
-        provide_context(app::SiteUrl(origin));
+        provide_context(ui::SiteUrl(origin));
         view! { <app::App/> }
     });
     // Lets tests and styles know the page is interactive.

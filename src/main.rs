@@ -6,7 +6,8 @@
 use leptos::config::get_configuration;
 use paddock::{
     config::Settings,
-    server::{db, observability, router, AppState},
+    server::{db, observability, AppState},
+    site,
 };
 use std::{net::SocketAddr, process::ExitCode, time::Duration};
 use tower_sessions::ExpiredDeletion;
@@ -78,12 +79,7 @@ async fn run() -> Result<(), String> {
     tokio::spawn(store.continuously_delete_expired(Duration::from_secs(300)));
 
     let state = AppState::new(pool, settings, leptos_options);
-    state
-        .chat
-        .hub
-        .start_listener()
-        .await
-        .map_err(|e| format!("cannot listen to chat events: {e}"))?;
+    let realtime = state.realtime.clone();
     let limiter = state.login_limiter.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
@@ -93,19 +89,53 @@ async fn run() -> Result<(), String> {
         }
     });
 
-    let app = router(state);
+    let app = site::start(state)
+        .await
+        .map_err(|e| format!("cannot listen to events: {e}"))?;
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|e| format!("cannot listen on {address}: {e}"))?;
     tracing::info!("Paddock listening on http://{address}");
-    axum::serve(
+
+    // On SIGTERM: stop accepting, let sockets answer what is in flight and close with
+    // 1001, end the event streams, remove this instance's presence; all within 10 s.
+    let (stopping, stop) = tokio::sync::watch::channel(false);
+    let drained = tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(true);
+        realtime.shut_down(SOCKETS_DRAIN).await;
+    });
+    let mut stop_serving = stop.clone();
+    let serving = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| e.to_string())
+    .with_graceful_shutdown(async move {
+        let _ = stop_serving.wait_for(|stopped| *stopped).await;
+    });
+    let finished = async {
+        let served = serving.await.map_err(|e| e.to_string());
+        let _ = drained.await;
+        served
+    };
+    let deadline = async {
+        let mut stop = stop;
+        let _ = stop.wait_for(|stopped| *stopped).await;
+        tokio::time::sleep(SHUTDOWN_DEADLINE).await;
+    };
+    tokio::select! {
+        served = finished => served,
+        _ = deadline => {
+            tracing::warn!("shutdown deadline reached: exiting with connections still open");
+            Ok(())
+        }
+    }
 }
+
+/// How long sockets get to answer and close at shutdown.
+const SOCKETS_DRAIN: Duration = Duration::from_secs(8);
+/// The whole shutdown, from the signal to the exit.
+const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(10);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -1,6 +1,9 @@
 //! The customer's own space.
 
-use crate::app::{use_auth, ErrorAlert, Seo};
+use crate::{
+    auth::context::use_auth,
+    ui::{ErrorAlert, Seo},
+};
 use leptos::prelude::*;
 
 #[component]

@@ -2,9 +2,9 @@
 
 use crate::support::components::SupportDesk;
 use crate::{
-    app::{ErrorAlert, Seo},
     auth::Role,
     error::{AppError, ErrorCode},
+    ui::{ErrorAlert, Seo},
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,6 @@ pub struct AccountsOverview {
 /// Account counts and the latest registrations. Admins only.
 #[server(endpoint = "admin/accounts")]
 pub async fn load_accounts_overview() -> Result<AccountsOverview, AppError> {
-    use crate::auth::server::db_error;
     use crate::server::context::{app_state, require_admin, respond};
     respond(async {
         require_admin().await?;
@@ -40,22 +39,28 @@ pub async fn load_accounts_overview() -> Result<AccountsOverview, AppError> {
             "select count(*) filter (where role = 'customer'), count(*) filter (where role = 'admin') from users",
         )
         .fetch_one(pool)
-        .await
-        .map_err(db_error)?;
-        let rows: Vec<(Uuid, String, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+        .await?;
+        #[derive(sqlx::FromRow)]
+        struct AccountRow {
+            id: Uuid,
+            display_name: String,
+            email: String,
+            role: String,
+            created_at: chrono::DateTime<chrono::Utc>,
+        }
+        let rows: Vec<AccountRow> = sqlx::query_as(
             "select id, display_name, email, role, created_at from users order by created_at desc limit 20",
         )
         .fetch_all(pool)
-        .await
-        .map_err(db_error)?;
+        .await?;
         let latest = rows
             .into_iter()
-            .map(|(id, display_name, email, role, created_at)| AccountSummary {
-                id,
-                display_name,
-                email,
-                role: Role::parse(&role).unwrap_or(Role::Customer),
-                registered_on: created_at.format("%d/%m/%Y").to_string(),
+            .map(|row| AccountSummary {
+                id: row.id,
+                display_name: row.display_name,
+                email: row.email,
+                role: Role::parse(&row.role).unwrap_or(Role::Customer),
+                registered_on: row.created_at.format("%d/%m/%Y").to_string(),
             })
             .collect();
         Ok(AccountsOverview {

@@ -93,15 +93,10 @@ pub async fn logout() -> Result<(), AppError> {
             let session_id = session.id().map(|id| id.to_string());
             super::server::end_session(&session).await?;
             if let Some(session_id) = session_id {
-                // Close this session's WebSockets on every instance.
+                // Close this session's sockets and streams on every instance.
                 let state = crate::server::context::app_state()?;
-                let mut conn = state
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(super::server::db_error)?;
-                let event = crate::chat::server::hub::Event::SessionEnded { session_id };
-                crate::chat::server::store::publish(&mut conn, &event).await?;
+                let mut conn = state.pool.acquire().await?;
+                crate::realtime::end_session(&mut conn, &session_id).await?;
             }
             leptos_axum::redirect("/");
             Ok(())

@@ -1,7 +1,7 @@
 //! Login and registration pages.
 
-use crate::app::{use_auth, Seo};
 use crate::error::AppError;
+use crate::{auth::context::use_auth, ui::Seo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -54,7 +54,7 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
         error
             .get()
-            .map(|error| view! { <crate::app::ErrorAlert error/> })
+            .map(|error| view! { <crate::ui::ErrorAlert error/> })
     }
 }
 

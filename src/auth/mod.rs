@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod components;
+pub mod context;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -97,18 +97,13 @@ impl From<UserRow> for CurrentUser {
     }
 }
 
-pub fn db_error(err: sqlx::Error) -> AppError {
-    tracing::error!(%err, "database error");
-    AppError::internal()
-}
-
 pub async fn find_user(pool: &PgPool, id: Uuid) -> Result<Option<CurrentUser>, AppError> {
     sqlx::query_as::<_, UserRow>("select id, email, display_name, role from users where id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await
         .map(|row| row.map(CurrentUser::from))
-        .map_err(db_error)
+        .map_err(AppError::from)
 }
 
 /// The user and password hash for a login attempt.
@@ -129,7 +124,7 @@ pub async fn find_credentials(
     .fetch_optional(pool)
     .await
     .map(|row| row.map(|row| (row.user.into(), row.password_hash)))
-    .map_err(db_error)
+    .map_err(AppError::from)
 }
 
 pub async fn create_account(
@@ -154,7 +149,7 @@ pub async fn create_account(
             ErrorCode::EmailTaken,
             "Cette adresse e-mail est déjà utilisée.",
         )),
-        Err(err) => Err(db_error(err)),
+        Err(err) => Err(AppError::from(err)),
     }
 }
 
@@ -173,7 +168,7 @@ pub async fn upsert_admin(pool: &PgPool, account: NewAccount) -> Result<CurrentU
     .fetch_one(pool)
     .await
     .map(CurrentUser::from)
-    .map_err(db_error)
+    .map_err(AppError::from)
 }
 
 pub async fn record_login(pool: &PgPool, user_id: Uuid) -> Result<(), AppError> {
@@ -182,7 +177,7 @@ pub async fn record_login(pool: &PgPool, user_id: Uuid) -> Result<(), AppError> 
         .execute(pool)
         .await
         .map(|_| ())
-        .map_err(db_error)
+        .map_err(AppError::from)
 }
 
 fn session_error(err: tower_sessions::session::Error) -> AppError {

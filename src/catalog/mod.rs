@@ -1,6 +1,6 @@
 //! The public home page: the group, its range and what customers do on Paddock.
 
-use crate::app::Seo;
+use crate::ui::Seo;
 use leptos::prelude::*;
 
 struct Service {

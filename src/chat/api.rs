@@ -1,7 +1,7 @@
 //! Room management (admins) and the room list, as server functions.
 
-use super::protocol::RoomSummary;
 use crate::error::AppError;
+use crate::protocol::chat::RoomSummary;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -2,7 +2,8 @@
 //! exponential backoff and jitter, resumes every channel from the last sequence it saw,
 //! and feeds [`ChatState`]. On the server it renders nothing and sends nothing.
 
-use super::{protocol::ClientMessage, state::ChatState};
+use super::state::{ChatState, Outgoing};
+use crate::protocol::{chat::ChatRequest, support::SupportRequest, ClientMessage};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -19,6 +20,16 @@ pub struct ChatClient {
     attempt: StoredValue<u32>,
     /// Whether this page follows the advisor chat (sent again after each reconnect).
     follows_support: StoredValue<bool>,
+    /// The current socket's event handlers, released when it is replaced.
+    #[cfg(feature = "hydrate")]
+    handlers: StoredValue<Option<Handlers>, LocalStorage>,
+}
+
+#[cfg(feature = "hydrate")]
+struct Handlers {
+    _open: wasm_bindgen::closure::Closure<dyn FnMut()>,
+    _message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _close: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::CloseEvent)>,
 }
 
 impl ChatClient {
@@ -31,6 +42,8 @@ impl ChatClient {
             #[cfg(feature = "hydrate")]
             attempt: StoredValue::new(0),
             follows_support: StoredValue::new(false),
+            #[cfg(feature = "hydrate")]
+            handlers: StoredValue::new_local(None),
         };
         #[cfg(feature = "hydrate")]
         {
@@ -41,10 +54,10 @@ impl ChatClient {
     }
 
     /// Sends a frame if the socket is open; false otherwise.
-    pub fn send(&self, message: &ClientMessage) -> bool {
+    pub fn send(&self, message: impl Into<ClientMessage>) -> bool {
         #[cfg(feature = "hydrate")]
         {
-            let Ok(json) = serde_json::to_string(message) else {
+            let Ok(json) = serde_json::to_string(&message.into()) else {
                 return false;
             };
             self.socket.with_value(|socket| {
@@ -63,11 +76,11 @@ impl ChatClient {
     /// Follows the advisor chat: the queue for advisors, their request for customers.
     pub fn follow_support(&self) {
         self.follows_support.set_value(true);
-        self.send(&ClientMessage::WatchSupport);
+        self.send(SupportRequest::WatchSupport);
     }
 
     pub fn set_available(&self, available: bool) {
-        self.send(&ClientMessage::SetAvailable { available });
+        self.send(SupportRequest::SetAvailable { available });
     }
 
     pub fn request_advisor(&self, topic: String) {
@@ -76,45 +89,45 @@ impl ChatClient {
             s.notice = None;
         });
         let topic = (!topic.trim().is_empty()).then_some(topic);
-        self.send(&ClientMessage::RequestAdvisor { topic });
+        self.send(SupportRequest::RequestAdvisor { topic });
     }
 
     pub fn cancel_request(&self) {
-        self.send(&ClientMessage::CancelRequest);
+        self.send(SupportRequest::CancelRequest);
     }
 
     pub fn accept_request(&self, request_id: Uuid) {
         self.state.update(|s| s.notice = None);
-        self.send(&ClientMessage::AcceptRequest { request_id });
+        self.send(SupportRequest::AcceptRequest { request_id });
     }
 
     pub fn refuse_request(&self, request_id: Uuid, reason: String) {
         self.state.update(|s| s.notice = None);
         let reason = (!reason.trim().is_empty()).then_some(reason);
-        self.send(&ClientMessage::RefuseRequest { request_id, reason });
+        self.send(SupportRequest::RefuseRequest { request_id, reason });
     }
 
     pub fn end_conversation(&self, channel_id: Uuid) {
-        self.send(&ClientMessage::EndConversation { channel_id });
+        self.send(SupportRequest::EndConversation { channel_id });
     }
 
     pub fn join(&self, room_id: Uuid) {
-        self.send(&ClientMessage::Join { room_id });
+        self.send(ChatRequest::Join { room_id });
     }
 
     pub fn leave(&self, room_id: Uuid) {
-        self.send(&ClientMessage::Leave { room_id });
+        self.send(ChatRequest::Leave { room_id });
     }
 
     /// Asks for the members of a room.
     pub fn members(&self, room_id: Uuid) {
-        self.send(&ClientMessage::Members { room_id });
+        self.send(ChatRequest::Members { room_id });
     }
 
     /// Opens (or reopens) the conversation with another customer, and shows it.
     pub fn open_direct(&self, user_id: Uuid) {
         self.state.update(|s| s.requested_direct = Some(user_id));
-        self.send(&ClientMessage::OpenDirect { user_id });
+        self.send(ChatRequest::OpenDirect { user_id });
     }
 
     /// Asks for the page of messages before the oldest one held.
@@ -123,7 +136,7 @@ impl ChatClient {
             .state
             .with_untracked(|s| s.channels.get(&channel_id).and_then(|c| c.first_seq()))
             .unwrap_or(i64::MAX);
-        self.send(&ClientMessage::History {
+        self.send(ChatRequest::History {
             channel_id,
             before_seq,
             limit: 50,
@@ -140,35 +153,54 @@ impl ChatClient {
         let client_id = Uuid::new_v4();
         self.state
             .update(|s| s.post(channel_id, client_id, body.clone()));
-        if !self.send(&ClientMessage::Post {
+        self.send_post(Outgoing {
             channel_id,
             client_id,
             body,
-        }) {
+            delivery: super::state::Delivery::Pending,
+            error: None,
+            resend: false,
+        });
+    }
+
+    /// Sends a post; without an open socket it fails, to go again after the reconnect.
+    fn send_post(&self, post: Outgoing) {
+        let sent = self.send(ChatRequest::Post {
+            channel_id: post.channel_id,
+            client_id: post.client_id,
+            body: post.body,
+        });
+        if !sent {
             self.state.update(|s| s.disconnected(s.connection));
+        }
+    }
+
+    /// Sends again, with their ids, the posts lost with the connection or refused
+    /// because the server was saturated.
+    #[cfg(feature = "hydrate")]
+    fn resend(&self) {
+        let posts = self
+            .state
+            .try_update(|s| s.take_resends())
+            .unwrap_or_default();
+        for post in posts {
+            self.send_post(post);
         }
     }
 
     /// Sends a failed post again with the same client id: never stored twice.
     pub fn retry(&self, client_id: Uuid) {
         if let Some(post) = self.state.try_update(|s| s.retry(client_id)).flatten() {
-            let sent = self.send(&ClientMessage::Post {
-                channel_id: post.channel_id,
-                client_id,
-                body: post.body,
-            });
-            if !sent {
-                self.state.update(|s| s.disconnected(s.connection));
-            }
+            self.send_post(post);
         }
     }
 
     pub fn typing(&self, channel_id: Uuid) {
-        self.send(&ClientMessage::Typing { channel_id });
+        self.send(ChatRequest::Typing { channel_id });
     }
 
     pub fn mark_read(&self, channel_id: Uuid, seq: i64) {
-        self.send(&ClientMessage::MarkRead { channel_id, seq });
+        self.send(ChatRequest::MarkRead { channel_id, seq });
     }
 
     /// Follows a channel: from the last message seen, or its recent messages.
@@ -183,7 +215,7 @@ impl ChatClient {
             let known = s.live_from.entry(channel_id).or_default();
             *known = (*known).max(last_seq);
         });
-        self.send(&ClientMessage::Subscribe {
+        self.send(ChatRequest::Subscribe {
             channel_id,
             after_seq,
         });
@@ -191,7 +223,7 @@ impl ChatClient {
 
     #[cfg(feature = "hydrate")]
     fn on_frame(&self, text: &str) {
-        use super::protocol::ServerMessage;
+        use crate::protocol::ServerMessage;
         let Ok(message) = serde_json::from_str::<ServerMessage>(text) else {
             return;
         };
@@ -228,6 +260,17 @@ impl ChatClient {
             _ => Vec::new(),
         };
         self.state.update(|s| s.apply(message));
+        if let Some(wait) = self
+            .state
+            .try_update_untracked(|s| s.take_resend_delay())
+            .flatten()
+        {
+            let client = *self;
+            set_timeout(
+                move || client.resend(),
+                std::time::Duration::from_secs(wait),
+            );
+        }
         if let Some((channel, last_seq)) = follow {
             self.subscribe(channel, last_seq);
         }
@@ -278,17 +321,19 @@ impl ChatClient {
 
         let on_open = Closure::<dyn FnMut()>::new(move || {
             self.attempt.set_value(0);
-            self.send(&ClientMessage::WatchRooms);
+            self.send(ChatRequest::WatchRooms);
             if self.follows_support.get_value() {
-                self.send(&ClientMessage::WatchSupport);
+                self.send(SupportRequest::WatchSupport);
             }
             // Direct conversations and rooms seen before the drop resume where they were.
             for (channel, last) in self.state.with_untracked(|s| s.resume_points()) {
-                self.send(&ClientMessage::Subscribe {
+                self.send(ChatRequest::Subscribe {
                     channel_id: channel,
                     after_seq: last,
                 });
             }
+            // Posts the drop left unacknowledged go again, never stored twice.
+            self.resend();
         });
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
@@ -300,7 +345,7 @@ impl ChatClient {
         let on_close =
             Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |event: web_sys::CloseEvent| {
                 self.socket.set_value(None);
-                if event.code() == 1008 {
+                if !crate::realtime::close::should_reconnect(event.code()) {
                     // The session ended: reconnecting would be refused.
                     self.state.update(|s| s.disconnected(Connection::Offline));
                     return;
@@ -310,10 +355,13 @@ impl ChatClient {
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        // The socket lives as long as the page; so do its handlers.
-        on_open.forget();
-        on_message.forget();
-        on_close.forget();
+        // The handlers live as long as their socket: replacing the socket (reconnect)
+        // or leaving the page releases them.
+        self.handlers.set_value(Some(Handlers {
+            _open: on_open,
+            _message: on_message,
+            _close: on_close,
+        }));
         self.socket.set_value(Some(socket));
     }
 
@@ -340,9 +388,12 @@ impl ChatClient {
     fn shut(self) {
         self.socket.update_value(|socket| {
             if let Some(socket) = socket.take() {
+                socket.set_onopen(None);
+                socket.set_onmessage(None);
                 socket.set_onclose(None);
                 let _ = socket.close();
             }
         });
+        self.handlers.set_value(None);
     }
 }

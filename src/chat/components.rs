@@ -6,8 +6,8 @@ use super::{
     state::{ChatState, Connection, Delivery},
 };
 use crate::{
-    app::{ErrorAlert, Seo},
     error::AppError,
+    ui::{ErrorAlert, Seo},
 };
 use leptos::prelude::*;
 use uuid::Uuid;

@@ -1,5 +1,5 @@
-//! Real-time chat: admin-managed rooms, direct conversations between customers, and the
-//! WebSocket protocol shared by the server and the browser.
+//! Real-time chat: admin-managed rooms and direct conversations between customers.
+//! Their frames are in `protocol::chat`.
 //!
 //! Every message is stored before it is acknowledged or delivered, and carries the
 //! sequence number of its channel, so that a client resuming after a disconnect asks for
@@ -8,7 +8,6 @@
 pub mod api;
 pub mod client;
 pub mod components;
-pub mod protocol;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod state;
@@ -20,8 +19,6 @@ pub const MAX_ROOM_NAME_CHARS: usize = 60;
 pub const MIN_ROOM_CAPACITY: i32 = 2;
 pub const MAX_ROOM_CAPACITY: i32 = 500;
 pub const MAX_MESSAGE_CHARS: usize = 2000;
-/// Largest WebSocket frame or message accepted; larger ones close the socket (1009).
-pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
 /// A room name, trimmed with inner spaces collapsed, 3 to 60 characters.
 pub fn normalize_room_name(raw: &str) -> Result<String, AppError> {

@@ -1,8 +1,11 @@
 //! What the browser knows of the chat, updated by each server frame. Pure: the socket
 //! client feeds it, the components read it, unit tests drive it directly.
 
-use super::protocol::{ChatMessage, DirectSummary, Member, RoomSummary, ServerMessage};
 use crate::error::ErrorCode;
+use crate::protocol::{
+    chat::{ChatMessage, DirectSummary, Member, RoomSummary},
+    ServerMessage, PROTOCOL_VERSION,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
 
@@ -42,6 +45,9 @@ pub struct Outgoing {
     pub body: String,
     pub delivery: Delivery,
     pub error: Option<String>,
+    /// Not refused by the server (the connection dropped, or the server was saturated):
+    /// sent again by itself, with the same `client_id`, as soon as it can be.
+    pub resend: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,6 +105,8 @@ pub struct ChatState {
     pub live_from: HashMap<Uuid, i64>,
     /// The advisor chat: queue, availability, requests and conversations.
     pub support: crate::support::state::SupportState,
+    /// The server was saturated: seconds before sending those posts again.
+    pub resend_after: Option<u64>,
 }
 
 impl ChatState {
@@ -148,7 +156,28 @@ impl ChatState {
             body,
             delivery: Delivery::Pending,
             error: None,
+            resend: false,
         });
+    }
+
+    /// The posts to send again by themselves (after a reconnect, or once the server
+    /// asked to wait): pending again, same `client_id`, so never stored twice.
+    pub fn take_resends(&mut self) -> Vec<Outgoing> {
+        self.outgoing
+            .iter_mut()
+            .filter(|p| p.resend)
+            .map(|post| {
+                post.resend = false;
+                post.delivery = Delivery::Pending;
+                post.error = None;
+                post.clone()
+            })
+            .collect()
+    }
+
+    /// Seconds to wait before sending the saturated posts again, once.
+    pub fn take_resend_delay(&mut self) -> Option<u64> {
+        self.resend_after.take()
     }
 
     /// Marks a failed post pending again, for a retry with the same `client_id`.
@@ -159,6 +188,7 @@ impl ChatState {
             .find(|p| p.client_id == client_id)?;
         post.delivery = Delivery::Pending;
         post.error = None;
+        post.resend = false;
         Some(post.clone())
     }
 
@@ -169,15 +199,22 @@ impl ChatState {
             if post.delivery == Delivery::Pending {
                 post.delivery = Delivery::Failed;
                 post.error = Some("Non envoyé : connexion perdue.".into());
+                post.resend = true;
             }
         }
     }
 
     pub fn apply(&mut self, message: ServerMessage) {
         match message {
-            ServerMessage::Welcome { user_id } => {
+            ServerMessage::Welcome { user_id, protocol } => {
                 self.connection = Connection::Connected;
                 self.me = Some(user_id);
+                if protocol != PROTOCOL_VERSION {
+                    self.notice = Some((
+                        ErrorCode::Unavailable,
+                        "Paddock a été mis à jour : rechargez la page pour continuer.".into(),
+                    ));
+                }
             }
             ServerMessage::Message(message) => {
                 let channel = self.channels.entry(message.channel_id).or_default();
@@ -273,12 +310,19 @@ impl ChatState {
                 code,
                 message,
                 client_id,
+                retry_after_secs,
             } => {
                 match client_id.and_then(|id| self.outgoing.iter_mut().find(|p| p.client_id == id))
                 {
                     Some(post) => {
                         post.delivery = Delivery::Failed;
                         post.error = Some(message);
+                        if matches!(code, ErrorCode::Overloaded | ErrorCode::Unavailable) {
+                            post.resend = true;
+                            let wait = retry_after_secs.unwrap_or(1).max(1);
+                            self.resend_after =
+                                Some(self.resend_after.map_or(wait, |w| w.max(wait)));
+                        }
                         if matches!(code, ErrorCode::RoomClosed | ErrorCode::ConversationEnded) {
                             self.channels.entry(post.channel_id).or_default().closed = true;
                         }
@@ -397,19 +441,74 @@ mod tests {
             code: ErrorCode::RoomClosed,
             message: "Ce salon a été supprimé : il est fermé.".into(),
             client_id: Some(id),
+            retry_after_secs: None,
         });
         assert_eq!(state.outgoing[0].delivery, Delivery::Failed);
         assert!(state.channels[&channel].closed);
+        assert!(
+            state.take_resends().is_empty(),
+            "a refusal is not sent again"
+        );
         // A refusal that is not about a post becomes the notice.
         state.apply(ServerMessage::Error {
             code: ErrorCode::RoomFull,
             message: "Ce salon est complet.".into(),
             client_id: None,
+            retry_after_secs: None,
         });
         assert_eq!(
             state.notice,
             Some((ErrorCode::RoomFull, "Ce salon est complet.".into()))
         );
+    }
+
+    #[test]
+    fn posts_lost_with_the_connection_or_refused_as_overloaded_go_again_with_their_ids() {
+        let mut state = ChatState::default();
+        let channel = Uuid::new_v4();
+        let (lost, saturated, refused) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        state.post(channel, lost, "perdu".into());
+        state.disconnected(Connection::Reconnecting);
+        state.apply(ServerMessage::Welcome {
+            user_id: Uuid::new_v4(),
+            protocol: PROTOCOL_VERSION,
+        });
+        let again = state.take_resends();
+        assert_eq!(
+            again.iter().map(|p| p.client_id).collect::<Vec<_>>(),
+            [lost]
+        );
+        assert_eq!(state.outgoing[0].delivery, Delivery::Pending);
+        assert!(state.take_resends().is_empty(), "sent again once");
+
+        state.post(channel, saturated, "saturé".into());
+        state.post(channel, refused, "refusé".into());
+        state.apply(ServerMessage::Error {
+            code: ErrorCode::Overloaded,
+            message: "Le serveur est très sollicité.".into(),
+            client_id: Some(saturated),
+            retry_after_secs: Some(2),
+        });
+        state.apply(ServerMessage::Error {
+            code: ErrorCode::MessageTooLong,
+            message: "Trop long.".into(),
+            client_id: Some(refused),
+            retry_after_secs: None,
+        });
+        assert_eq!(state.take_resend_delay(), Some(2));
+        assert_eq!(state.take_resend_delay(), None);
+        let again: Vec<Uuid> = state.take_resends().iter().map(|p| p.client_id).collect();
+        assert_eq!(again, [saturated]);
+    }
+
+    #[test]
+    fn a_server_of_another_protocol_version_asks_for_a_reload() {
+        let mut state = ChatState::default();
+        state.apply(ServerMessage::Welcome {
+            user_id: Uuid::new_v4(),
+            protocol: PROTOCOL_VERSION + 1,
+        });
+        assert!(state.notice.as_ref().unwrap().1.contains("rechargez"));
     }
 
     #[test]
@@ -446,7 +545,10 @@ mod tests {
     fn own_messages_clear_their_pending_copy_and_typing_stops_on_message() {
         let mut state = ChatState::default();
         let me = Uuid::new_v4();
-        state.apply(ServerMessage::Welcome { user_id: me });
+        state.apply(ServerMessage::Welcome {
+            user_id: me,
+            protocol: PROTOCOL_VERSION,
+        });
         assert_eq!(state.connection, Connection::Connected);
         let channel = Uuid::new_v4();
         let id = Uuid::new_v4();
@@ -470,6 +572,7 @@ mod tests {
         let mut state = ChatState::default();
         state.apply(ServerMessage::Welcome {
             user_id: Uuid::new_v4(),
+            protocol: PROTOCOL_VERSION,
         });
         let (room_a, room_b) = (Uuid::new_v4(), Uuid::new_v4());
         // Messages up to 5 were known when room B was followed: catching up is not unread.

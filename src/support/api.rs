@@ -2,7 +2,7 @@
 //! the advisor chat (queue, availability, requests) travels on the WebSocket.
 
 use super::SupportConversation;
-use crate::{chat::protocol::ChatMessage, error::AppError};
+use crate::{error::AppError, protocol::chat::ChatMessage};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

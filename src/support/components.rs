@@ -7,12 +7,12 @@ use super::{
     position_label, waiting_label, QueuedRequest, SupportConversation,
 };
 use crate::{
-    app::{day_of, every, ErrorAlert, Seo},
     chat::{
         client::ChatClient,
         components::{ChannelView, ChatNotice, ConnectionBadge, UnreadBadge},
         state::Connection,
     },
+    ui::{day_of, every, ErrorAlert, Seo},
 };
 use leptos::prelude::*;
 use uuid::Uuid;

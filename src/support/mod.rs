@@ -3,67 +3,40 @@
 //!
 //! A conversation is a channel like a room's, so it has the same delivery guarantees
 //! (stored first, sequence numbers, resume, no duplicates). The queue and availability
-//! travel on the same WebSocket as the chat; their messages are in `chat::protocol`.
+//! travel on the same WebSocket as the chat; their frames are in `protocol::support`.
 
 pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]
+pub mod events;
+#[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod socket;
 pub mod state;
 
-use crate::error::AppError;
+pub use crate::protocol::support::{QueuedRequest, SupportConversation, WaitingRequest};
+use crate::{error::AppError, protocol::ServerMessage};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub const MAX_TOPIC_CHARS: usize = 120;
 pub const MAX_REASON_CHARS: usize = 300;
 
-/// A pending request as advisors see it in the queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueuedRequest {
-    pub id: Uuid,
-    pub customer_id: Uuid,
-    pub customer_name: String,
-    pub topic: Option<String>,
-    /// RFC 3339.
-    pub requested_at: String,
-}
-
-/// A customer's own pending request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WaitingRequest {
-    pub id: Uuid,
-    pub topic: Option<String>,
-    /// 1 for the next request an advisor will see.
-    pub position: u32,
-}
-
-/// A conversation between a customer and the advisor who accepted their request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SupportConversation {
-    pub channel_id: Uuid,
-    pub request_id: Uuid,
-    pub customer_id: Uuid,
-    pub customer_name: String,
-    pub advisor_id: Option<Uuid>,
-    pub advisor_name: String,
-    pub topic: Option<String>,
-    /// RFC 3339.
-    pub started_at: String,
-    pub ended: bool,
-    /// Sequence of the conversation's last message.
-    pub last_seq: i64,
-}
-
-impl SupportConversation {
-    /// The name of the other participant, seen by `me`.
-    pub fn other_name(&self, me: Option<Uuid>) -> &str {
-        if Some(self.customer_id) == me {
-            &self.advisor_name
-        } else {
-            &self.customer_name
-        }
-    }
+/// Where a request for an advisor stands: the `status` column of `support_requests`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "snake_case"))]
+pub enum RequestStatus {
+    /// Waiting in the queue.
+    Pending,
+    /// An advisor took it: the conversation is open (or was).
+    Accepted,
+    /// An advisor declined it, maybe with a reason.
+    Refused,
+    /// The customer withdrew it.
+    Cancelled,
 }
 
 /// Tidies a free-text field: trimmed, inner whitespace collapsed, empty means none.
@@ -109,8 +82,7 @@ pub fn queue_view(
     user: Uuid,
     available: &[Uuid],
     requests: &[QueuedRequest],
-) -> crate::chat::protocol::ServerMessage {
-    use crate::chat::protocol::ServerMessage;
+) -> ServerMessage {
     if advisor {
         ServerMessage::SupportQueue {
             available: available.to_vec(),
@@ -195,7 +167,6 @@ mod tests {
 
     #[test]
     fn customers_see_a_count_and_their_own_place_never_the_queue() {
-        use crate::chat::protocol::ServerMessage;
         let (advisor, customer, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         let queue = vec![queued(other), queued(customer)];
         match queue_view(false, customer, &[advisor], &queue) {

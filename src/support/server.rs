@@ -1,21 +1,17 @@
 //! Advisor availability, the request queue and advisor conversations in PostgreSQL.
 //! Every change is published in the transaction that makes it, like the chat's.
 
-use super::{QueuedRequest, SupportConversation};
+use super::events::{self, SupportEvent};
+use super::{QueuedRequest, RequestStatus, SupportConversation};
 use crate::{
-    auth::server::db_error,
-    chat::{
-        protocol::ChatMessage,
-        server::{hub::Event, store},
-    },
+    chat::server::store,
     error::{AppError, ErrorCode},
+    protocol::chat::ChatMessage,
+    realtime::presence::FRESH_SQL,
 };
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
 use uuid::Uuid;
-
-/// A socket seen by its instance within this long counts as connected (three heartbeats).
-const PRESENCE_FRESH: &str = "interval '90 seconds'";
 
 fn no_pending_request() -> AppError {
     AppError::new(ErrorCode::NotFound, "Cette demande n’est plus en attente.")
@@ -24,7 +20,7 @@ fn no_pending_request() -> AppError {
 /// Records the advisor's choice. Only a connected advisor can make it (it arrives on
 /// their socket), so "available" starts connected.
 pub async fn set_available(pool: &PgPool, advisor: Uuid, available: bool) -> Result<(), AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "insert into advisor_status (user_id, available) values ($1, $2)
          on conflict (user_id) do update set available = $2, offline_since = null, changed_at = now()",
@@ -32,10 +28,9 @@ pub async fn set_available(pool: &PgPool, advisor: Uuid, available: bool) -> Res
     .bind(advisor)
     .bind(available)
     .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
-    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
-    tx.commit().await.map_err(db_error)
+    .await?;
+    events::publish(&mut tx, &SupportEvent::QueueChanged).await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// The advisors who are available now.
@@ -43,7 +38,7 @@ pub async fn available_advisors(pool: &PgPool) -> Result<Vec<Uuid>, AppError> {
     sqlx::query_scalar("select user_id from advisor_status where available order by user_id")
         .fetch_all(pool)
         .await
-        .map_err(db_error)
+        .map_err(AppError::from)
 }
 
 /// The available advisors and the pending requests, read together.
@@ -54,23 +49,21 @@ pub async fn queue_state(pool: &PgPool) -> Result<(Vec<Uuid>, Vec<QueuedRequest>
 /// Marks unavailable every available advisor who has had no socket on any instance for
 /// `grace`. Returns the advisors it marked.
 pub async fn sweep_absent_advisors(pool: &PgPool, grace: Duration) -> Result<Vec<Uuid>, AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     let connected = format!(
-        "exists(select 1 from presence p where p.user_id = s.user_id and p.seen_at > now() - {PRESENCE_FRESH})"
+        "exists(select 1 from presence p where p.user_id = s.user_id and p.seen_at > now() - {FRESH_SQL})"
     );
     sqlx::query(&format!(
         "update advisor_status s set offline_since = null where offline_since is not null and {connected}"
     ))
     .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    .await?;
     sqlx::query(&format!(
         "update advisor_status s set offline_since = now()
          where available and offline_since is null and not {connected}"
     ))
     .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    .await?;
     let gone: Vec<Uuid> = sqlx::query_scalar(
         "update advisor_status set available = false, offline_since = null, changed_at = now()
          where available and offline_since <= now() - make_interval(secs => $1)
@@ -78,19 +71,18 @@ pub async fn sweep_absent_advisors(pool: &PgPool, grace: Duration) -> Result<Vec
     )
     .bind(grace.as_secs_f64())
     .fetch_all(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    .await?;
     if !gone.is_empty() {
-        store::publish(&mut tx, &Event::SupportQueueChanged).await?;
+        events::publish(&mut tx, &SupportEvent::QueueChanged).await?;
     }
-    tx.commit().await.map_err(db_error)?;
+    tx.commit().await?;
     Ok(gone)
 }
 
 /// Files a customer's request. Refused when no advisor is available, and while the
 /// customer has another request pending.
 pub async fn request(pool: &PgPool, customer: Uuid, topic: Option<&str>) -> Result<Uuid, AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     let inserted: Result<Option<Uuid>, sqlx::Error> = sqlx::query_scalar(
         "insert into support_requests (customer_id, topic)
          select $1, $2 where exists(select 1 from advisor_status where available)
@@ -114,42 +106,41 @@ pub async fn request(pool: &PgPool, customer: Uuid, topic: Option<&str>) -> Resu
                 "Vous avez déjà une demande en attente : annulez-la pour en faire une autre.",
             ))
         }
-        Err(e) => return Err(db_error(e)),
+        Err(e) => return Err(AppError::from(e)),
     };
-    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
-    tx.commit().await.map_err(db_error)?;
+    events::publish(&mut tx, &SupportEvent::QueueChanged).await?;
+    tx.commit().await?;
     metrics::counter!("paddock_support_requests_total").increment(1);
     Ok(id)
 }
 
 /// Withdraws the customer's pending request.
 pub async fn cancel(pool: &PgPool, customer: Uuid) -> Result<(), AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     let cancelled = sqlx::query(
         "update support_requests set status = 'cancelled', decided_at = now()
          where customer_id = $1 and status = 'pending'",
     )
     .bind(customer)
     .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    .await?;
     if cancelled.rows_affected() == 0 {
         return Err(no_pending_request());
     }
-    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
-    tx.commit().await.map_err(db_error)
+    events::publish(&mut tx, &SupportEvent::QueueChanged).await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// Why a request could not be decided: someone else did, or it is gone.
 async fn undecidable(conn: &mut PgConnection, request_id: Uuid) -> AppError {
-    let status: Option<String> =
+    let status: Option<RequestStatus> =
         sqlx::query_scalar("select status from support_requests where id = $1")
             .bind(request_id)
             .fetch_optional(conn)
             .await
             .unwrap_or(None);
-    match status.as_deref() {
-        Some("accepted" | "refused") => AppError::new(
+    match status {
+        Some(RequestStatus::Accepted | RequestStatus::Refused) => AppError::new(
             ErrorCode::AlreadyTaken,
             "Un autre conseiller a déjà traité cette demande.",
         ),
@@ -161,7 +152,7 @@ async fn undecidable(conn: &mut PgConnection, request_id: Uuid) -> AppError {
 /// Accepts a pending request and opens the conversation. The conditional update is
 /// atomic: when two advisors accept at once, exactly one gets the request.
 pub async fn accept(pool: &PgPool, advisor: Uuid, request_id: Uuid) -> Result<Uuid, AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     let customer: Option<Uuid> = sqlx::query_scalar(
         "update support_requests set status = 'accepted', advisor_id = $2, decided_at = now()
          where id = $1 and status = 'pending' returning customer_id",
@@ -169,32 +160,28 @@ pub async fn accept(pool: &PgPool, advisor: Uuid, request_id: Uuid) -> Result<Uu
     .bind(request_id)
     .bind(advisor)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    .await?;
     let Some(customer) = customer else {
         return Err(undecidable(&mut tx, request_id).await);
     };
     let channel_id: Uuid =
         sqlx::query_scalar("insert into channels (kind) values ('support') returning id")
             .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            .await?;
     sqlx::query("insert into channel_members (channel_id, user_id) values ($1, $2), ($1, $3)")
         .bind(channel_id)
         .bind(customer)
         .bind(advisor)
         .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        .await?;
     sqlx::query("update support_requests set channel_id = $2 where id = $1")
         .bind(request_id)
         .bind(channel_id)
         .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-    store::publish(&mut tx, &Event::SupportDecided { request_id }).await?;
-    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
-    tx.commit().await.map_err(db_error)?;
+        .await?;
+    events::publish(&mut tx, &SupportEvent::Decided { request_id }).await?;
+    events::publish(&mut tx, &SupportEvent::QueueChanged).await?;
+    tx.commit().await?;
     metrics::counter!("paddock_support_accepted_total").increment(1);
     Ok(channel_id)
 }
@@ -206,7 +193,7 @@ pub async fn refuse(
     request_id: Uuid,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     let refused = sqlx::query(
         "update support_requests set status = 'refused', advisor_id = $2, reason = $3, decided_at = now()
          where id = $1 and status = 'pending'",
@@ -215,19 +202,23 @@ pub async fn refuse(
     .bind(advisor)
     .bind(reason)
     .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    .await?;
     if refused.rows_affected() == 0 {
         return Err(undecidable(&mut tx, request_id).await);
     }
-    store::publish(&mut tx, &Event::SupportDecided { request_id }).await?;
-    store::publish(&mut tx, &Event::SupportQueueChanged).await?;
-    tx.commit().await.map_err(db_error)
+    events::publish(&mut tx, &SupportEvent::Decided { request_id }).await?;
+    events::publish(&mut tx, &SupportEvent::QueueChanged).await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// Ends a conversation; either participant may. Its history stays readable.
 pub async fn end(pool: &PgPool, user: Uuid, channel_id: Uuid) -> Result<(), AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
+    // The channel's lock, taken by post batches too: no post is stored after the end.
+    sqlx::query("select 1 from channels where id = $1 for update")
+        .bind(channel_id)
+        .execute(&mut *tx)
+        .await?;
     let ended: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
         "update support_requests set ended_at = now()
          where channel_id = $1 and ended_at is null and $2 in (customer_id, advisor_id)
@@ -236,8 +227,7 @@ pub async fn end(pool: &PgPool, user: Uuid, channel_id: Uuid) -> Result<(), AppE
     .bind(channel_id)
     .bind(user)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    .await?;
     let Some((customer_id, advisor_id)) = ended else {
         let participant: Option<bool> = sqlx::query_scalar(
             "select ended_at is not null from support_requests
@@ -246,48 +236,40 @@ pub async fn end(pool: &PgPool, user: Uuid, channel_id: Uuid) -> Result<(), AppE
         .bind(channel_id)
         .bind(user)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        .await?;
         return Err(match participant {
-            Some(true) => ended_error(),
+            Some(true) => store::conversation_ended(),
             _ => AppError::new(
                 ErrorCode::NotMember,
                 "Vous ne participez pas à cette conversation.",
             ),
         });
     };
-    store::publish(
+    events::publish(
         &mut tx,
-        &Event::ConversationEnded {
+        &SupportEvent::ConversationEnded {
             channel_id,
             customer_id,
             advisor_id,
         },
     )
     .await?;
-    tx.commit().await.map_err(db_error)
-}
-
-pub fn ended_error() -> AppError {
-    AppError::new(
-        ErrorCode::ConversationEnded,
-        "Cette conversation est terminée : son historique reste lisible.",
-    )
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// The pending requests, oldest first.
 pub async fn queue(pool: &PgPool) -> Result<Vec<QueuedRequest>, AppError> {
-    sqlx::query_as::<
-        _,
-        (
-            Uuid,
-            Uuid,
-            String,
-            Option<String>,
-            chrono::DateTime<chrono::Utc>,
-        ),
-    >(
-        "select r.id, r.customer_id, u.display_name, r.topic, r.created_at
+    #[derive(sqlx::FromRow)]
+    struct QueueRow {
+        id: Uuid,
+        customer_id: Uuid,
+        customer_name: String,
+        topic: Option<String>,
+        requested_at: chrono::DateTime<chrono::Utc>,
+    }
+    sqlx::query_as::<_, QueueRow>(
+        "select r.id, r.customer_id, u.display_name as customer_name, r.topic,
+                r.created_at as requested_at
          from support_requests r join users u on u.id = r.customer_id
          where r.status = 'pending' order by r.created_at, r.id",
     )
@@ -295,79 +277,81 @@ pub async fn queue(pool: &PgPool) -> Result<Vec<QueuedRequest>, AppError> {
     .await
     .map(|rows| {
         rows.into_iter()
-            .map(
-                |(id, customer_id, customer_name, topic, requested_at)| QueuedRequest {
-                    id,
-                    customer_id,
-                    customer_name,
-                    topic,
-                    requested_at: requested_at.to_rfc3339(),
-                },
-            )
+            .map(|row| QueuedRequest {
+                id: row.id,
+                customer_id: row.customer_id,
+                customer_name: row.customer_name,
+                topic: row.topic,
+                requested_at: row.requested_at.to_rfc3339(),
+            })
             .collect()
     })
-    .map_err(db_error)
+    .map_err(AppError::from)
 }
 
-/// What a decided request became: (customer, advisor, status, reason, channel).
-pub async fn decision(
-    pool: &PgPool,
-    request_id: Uuid,
-) -> Result<Option<(Uuid, Option<Uuid>, String, Option<String>, Option<Uuid>)>, AppError> {
+/// What a decided request became.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Decision {
+    pub customer_id: Uuid,
+    pub advisor_id: Option<Uuid>,
+    pub status: RequestStatus,
+    /// The advisor's reason for a refusal, if they gave one.
+    pub reason: Option<String>,
+    /// The conversation an accepted request opened.
+    pub channel_id: Option<Uuid>,
+}
+
+/// What a decided request became.
+pub async fn decision(pool: &PgPool, request_id: Uuid) -> Result<Option<Decision>, AppError> {
     sqlx::query_as(
         "select customer_id, advisor_id, status, reason, channel_id from support_requests where id = $1",
     )
     .bind(request_id)
     .fetch_optional(pool)
     .await
-    .map_err(db_error)
+    .map_err(AppError::from)
 }
 
-type ConversationRow = (
-    Uuid,
-    Uuid,
-    Uuid,
-    String,
-    Option<Uuid>,
-    Option<String>,
-    Option<String>,
-    chrono::DateTime<chrono::Utc>,
-    bool,
-    i64,
-);
+/// A row of [`CONVERSATION_SQL`].
+#[derive(sqlx::FromRow)]
+struct ConversationRow {
+    channel_id: Uuid,
+    request_id: Uuid,
+    customer_id: Uuid,
+    customer_name: String,
+    advisor_id: Option<Uuid>,
+    /// None once the advisor's account is gone.
+    advisor_name: Option<String>,
+    topic: Option<String>,
+    started_at: chrono::DateTime<chrono::Utc>,
+    ended: bool,
+    last_seq: i64,
+}
 
-const CONVERSATION_SQL: &str = "select r.channel_id, r.id, r.customer_id, cu.display_name,
-        r.advisor_id, ad.display_name, r.topic, r.decided_at, r.ended_at is not null, c.last_seq
+const CONVERSATION_SQL: &str = "select r.channel_id, r.id as request_id, r.customer_id,
+        cu.display_name as customer_name, r.advisor_id, ad.display_name as advisor_name,
+        r.topic, r.decided_at as started_at, r.ended_at is not null as ended, c.last_seq
     from support_requests r
     join channels c on c.id = r.channel_id
     join users cu on cu.id = r.customer_id
     left join users ad on ad.id = r.advisor_id";
 
-fn conversation(
-    (
-        channel_id,
-        request_id,
-        customer_id,
-        customer_name,
-        advisor_id,
-        advisor_name,
-        topic,
-        started_at,
-        ended,
-        last_seq,
-    ): ConversationRow,
-) -> SupportConversation {
-    SupportConversation {
-        channel_id,
-        request_id,
-        customer_id,
-        customer_name,
-        advisor_id,
-        advisor_name: advisor_name.unwrap_or_else(|| "Conseiller Paddock".into()),
-        topic,
-        started_at: started_at.to_rfc3339(),
-        ended,
-        last_seq,
+impl From<ConversationRow> for SupportConversation {
+    fn from(row: ConversationRow) -> Self {
+        SupportConversation {
+            channel_id: row.channel_id,
+            request_id: row.request_id,
+            customer_id: row.customer_id,
+            customer_name: row.customer_name,
+            advisor_id: row.advisor_id,
+            advisor_name: row
+                .advisor_name
+                .unwrap_or_else(|| "Conseiller Paddock".into()),
+            topic: row.topic,
+            started_at: row.started_at.to_rfc3339(),
+            ended: row.ended,
+            last_seq: row.last_seq,
+        }
     }
 }
 
@@ -379,8 +363,8 @@ pub async fn conversation_of_channel(
         .bind(channel_id)
         .fetch_optional(pool)
         .await
-        .map(|row| row.map(conversation))
-        .map_err(db_error)
+        .map(|row| row.map(SupportConversation::from))
+        .map_err(AppError::from)
 }
 
 /// The conversations `user` takes part in that are still open.
@@ -395,8 +379,8 @@ pub async fn open_conversations_of(
     .bind(user)
     .fetch_all(pool)
     .await
-    .map(|rows| rows.into_iter().map(conversation).collect())
-    .map_err(db_error)
+    .map(|rows| rows.into_iter().map(SupportConversation::from).collect())
+    .map_err(AppError::from)
 }
 
 /// Past and current conversations, most recent first: a customer's own, or every
@@ -413,8 +397,8 @@ pub async fn history(
     .bind(advisor)
     .fetch_all(pool)
     .await
-    .map(|rows| rows.into_iter().map(conversation).collect())
-    .map_err(db_error)
+    .map(|rows| rows.into_iter().map(SupportConversation::from).collect())
+    .map_err(AppError::from)
 }
 
 /// Every message of a conversation, for its participants and the advisors.

@@ -2,7 +2,7 @@
 //! the chat state it belongs to; unit tests drive it directly.
 
 use super::{QueuedRequest, SupportConversation, WaitingRequest};
-use crate::chat::protocol::ServerMessage;
+use crate::protocol::ServerMessage;
 use std::collections::{BTreeMap, HashSet};
 use uuid::Uuid;
 

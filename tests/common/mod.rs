@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use leptos::config::{Env, LeptosOptions};
 use paddock::{
     config::Settings,
-    server::{db, router, AppState, Clock},
+    server::{db, AppState, Clock},
+    site,
 };
 use reqwest::{redirect::Policy, Client, Response};
 use sqlx::PgPool;
@@ -22,6 +23,8 @@ pub const CUSTOMER_PASSWORD: &str = "PaddockClient2026!";
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
+    /// The running server's state (its sockets, streams, shutdown).
+    pub state: Option<AppState>,
 }
 
 impl TestApp {
@@ -54,8 +57,7 @@ impl TestApp {
             .env(Env::PROD)
             .build();
         let state = AppState::new(pool.clone(), settings, options).with_clock(clock);
-        state.chat.hub.start_listener().await.expect("LISTEN works");
-        let app = router(state);
+        let app = site::start(state.clone()).await.expect("LISTEN works");
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -67,6 +69,7 @@ impl TestApp {
         Self {
             base: format!("http://{address}"),
             pool,
+            state: Some(state),
         }
     }
 

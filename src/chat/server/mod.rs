@@ -1,40 +1,37 @@
-//! Server side of the chat: storage, fan-out between instances, and the WebSocket.
+//! Server side of the chat: storage, the group-commit writer, its events on the bus and
+//! its frames on the socket.
 
-pub mod hub;
+pub mod events;
+pub mod socket;
 pub mod store;
-pub mod ws;
+pub mod writer;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use hub::Hub;
 use sqlx::PgPool;
 use std::{num::NonZeroU32, sync::Arc, time::Duration};
 use uuid::Uuid;
+use writer::PostWriter;
 
 /// The chat service of this instance.
 pub struct Chat {
-    pub hub: Arc<Hub>,
+    pub pool: PgPool,
+    /// Stores posts in batches, each acknowledged after its commit.
+    pub writer: PostWriter,
     /// Posts per user, across all of that user's sockets.
     pub post_limiter: DefaultKeyedRateLimiter<Uuid>,
-    pub ping_every: Duration,
-    pub idle_timeout: Duration,
 }
 
 impl Chat {
-    pub fn new(pool: PgPool, settings: &crate::config::Settings) -> Self {
+    pub fn new(pool: PgPool, settings: &crate::config::Settings) -> Arc<Self> {
         let posts = NonZeroU32::new(settings.chat_posts_per_10_seconds).unwrap_or(NonZeroU32::MIN);
-        Self {
-            hub: Hub::new(
-                pool,
-                settings.ws_send_queue.max(1),
-                Duration::from_secs(settings.advisor_grace_seconds.max(1)),
-            ),
+        Arc::new(Self {
+            writer: PostWriter::start(pool.clone(), settings.chat_post_queue),
+            pool,
             post_limiter: RateLimiter::keyed(
                 Quota::with_period(Duration::from_secs(10) / posts.get())
                     .expect("non-zero period")
                     .allow_burst(posts),
             ),
-            ping_every: Duration::from_secs(settings.ws_ping_seconds.max(1)),
-            idle_timeout: Duration::from_secs(settings.ws_idle_timeout_seconds.max(2)),
-        }
+        })
     }
 }

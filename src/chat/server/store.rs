@@ -1,31 +1,18 @@
 //! Rooms, direct conversations, memberships and messages in PostgreSQL. Every change
-//! that others must see is published with [`publish`] in the same transaction, so it is
-//! announced exactly when it is committed.
+//! that others must see is published on the bus in the same transaction, so it is
+//! announced exactly when it is committed. Posts are written by [`super::writer`].
 
-use super::hub::Event;
+use super::events::{self, ChatEvent};
 use crate::{
-    auth::server::db_error,
-    chat::protocol::{ChatMessage, DirectSummary, RoomSummary},
+    auth::CurrentUser,
     error::{AppError, ErrorCode},
+    protocol::chat::{ChatMessage, DirectSummary, Member, RoomSummary},
+    realtime::presence,
 };
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use uuid::Uuid;
 
-/// The PostgreSQL notification channel every Paddock instance listens to.
-pub const EVENTS_CHANNEL: &str = "paddock_events";
-
-pub async fn publish(conn: &mut PgConnection, event: &Event) -> Result<(), AppError> {
-    let payload = serde_json::to_string(event).map_err(|_| AppError::internal())?;
-    sqlx::query("select pg_notify($1, $2)")
-        .bind(EVENTS_CHANNEL)
-        .bind(payload)
-        .execute(conn)
-        .await
-        .map_err(db_error)?;
-    Ok(())
-}
-
-fn room_closed() -> AppError {
+pub fn room_closed() -> AppError {
     AppError::new(
         ErrorCode::RoomClosed,
         "Ce salon a été supprimé : il est fermé.",
@@ -36,10 +23,18 @@ fn room_not_found() -> AppError {
     AppError::new(ErrorCode::NotFound, "Ce salon n’existe pas.")
 }
 
-fn not_member() -> AppError {
+pub fn not_member() -> AppError {
     AppError::new(
         ErrorCode::NotMember,
         "Vous ne participez pas à cette conversation.",
+    )
+}
+
+/// Posts to an ended advisor conversation are refused; its history stays readable.
+pub fn conversation_ended() -> AppError {
+    AppError::new(
+        ErrorCode::ConversationEnded,
+        "Cette conversation est terminée : son historique reste lisible.",
     )
 }
 
@@ -49,35 +44,21 @@ const ROOM_SUMMARY_SQL: &str = "select r.id, r.name, r.capacity,
     from rooms r join channels c on c.id = r.id";
 
 pub async fn room_summary(pool: &PgPool, room_id: Uuid) -> Result<Option<RoomSummary>, AppError> {
-    sqlx::query_as::<_, (Uuid, String, i32, i64, i64)>(&format!(
+    Ok(sqlx::query_as(&format!(
         "{ROOM_SUMMARY_SQL} where r.id = $1 and r.deleted_at is null"
     ))
     .bind(room_id)
     .fetch_optional(pool)
-    .await
-    .map(|row| row.map(summary))
-    .map_err(db_error)
+    .await?)
 }
 
 /// Rooms that are not deleted, by name.
 pub async fn live_rooms(pool: &PgPool) -> Result<Vec<RoomSummary>, AppError> {
-    sqlx::query_as::<_, (Uuid, String, i32, i64, i64)>(&format!(
+    Ok(sqlx::query_as(&format!(
         "{ROOM_SUMMARY_SQL} where r.deleted_at is null order by lower(r.name)"
     ))
     .fetch_all(pool)
-    .await
-    .map(|rows| rows.into_iter().map(summary).collect())
-    .map_err(db_error)
-}
-
-fn summary((id, name, capacity, members, last_seq): (Uuid, String, i32, i64, i64)) -> RoomSummary {
-    RoomSummary {
-        id,
-        name,
-        capacity,
-        members,
-        last_seq,
-    }
+    .await?)
 }
 
 /// Live rooms `user` is a member of.
@@ -89,7 +70,7 @@ pub async fn joined_rooms(pool: &PgPool, user: Uuid) -> Result<Vec<Uuid>, AppErr
     .bind(user)
     .fetch_all(pool)
     .await
-    .map_err(db_error)
+    .map_err(AppError::from)
 }
 
 fn name_taken(err: sqlx::Error) -> AppError {
@@ -97,7 +78,7 @@ fn name_taken(err: sqlx::Error) -> AppError {
         sqlx::Error::Database(e) if e.is_unique_violation() => {
             AppError::new(ErrorCode::RoomNameTaken, "Un salon porte déjà ce nom.")
         }
-        other => db_error(other),
+        other => AppError::from(other),
     }
 }
 
@@ -107,11 +88,10 @@ pub async fn create_room(
     name: &str,
     capacity: i32,
 ) -> Result<RoomSummary, AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     let id: Uuid = sqlx::query_scalar("insert into channels (kind) values ('room') returning id")
         .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        .await?;
     sqlx::query("insert into rooms (id, name, capacity, created_by) values ($1, $2, $3, $4)")
         .bind(id)
         .bind(name)
@@ -120,8 +100,8 @@ pub async fn create_room(
         .execute(&mut *tx)
         .await
         .map_err(name_taken)?;
-    publish(&mut tx, &Event::RoomUpdated { room_id: id }).await?;
-    tx.commit().await.map_err(db_error)?;
+    events::publish(&mut tx, &ChatEvent::RoomUpdated { room_id: id }).await?;
+    tx.commit().await?;
     Ok(RoomSummary {
         id,
         name: name.into(),
@@ -139,7 +119,7 @@ pub async fn update_room(
     name: Option<&str>,
     capacity: Option<i32>,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     let updated = sqlx::query(
         "update rooms set name = coalesce($2, name), capacity = coalesce($3, capacity)
          where id = $1 and deleted_at is null",
@@ -153,23 +133,27 @@ pub async fn update_room(
     if updated.rows_affected() == 0 {
         return Err(room_not_found());
     }
-    publish(&mut tx, &Event::RoomUpdated { room_id }).await?;
-    tx.commit().await.map_err(db_error)
+    events::publish(&mut tx, &ChatEvent::RoomUpdated { room_id }).await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 pub async fn delete_room(pool: &PgPool, room_id: Uuid) -> Result<(), AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
+    // The channel's lock, taken by post batches too: no post is stored after this.
+    sqlx::query("select 1 from channels where id = $1 for update")
+        .bind(room_id)
+        .execute(&mut *tx)
+        .await?;
     let deleted =
         sqlx::query("update rooms set deleted_at = now() where id = $1 and deleted_at is null")
             .bind(room_id)
             .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            .await?;
     if deleted.rows_affected() == 0 {
         return Err(room_not_found());
     }
-    publish(&mut tx, &Event::RoomClosed { room_id }).await?;
-    tx.commit().await.map_err(db_error)
+    events::publish(&mut tx, &ChatEvent::RoomClosed { room_id }).await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// Joins a room. The room's row lock serialises joins, so a full room is never joined,
@@ -179,16 +163,27 @@ pub async fn join_room(
     user: Uuid,
     room_id: Uuid,
 ) -> Result<(RoomSummary, i64), AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
-    let room: Option<(String, i32, bool, i64)> = sqlx::query_as(
-        "select r.name, r.capacity, r.deleted_at is not null, c.last_seq
+    #[derive(sqlx::FromRow)]
+    struct LockedRoom {
+        name: String,
+        capacity: i32,
+        deleted: bool,
+        last_seq: i64,
+    }
+    let mut tx = pool.begin().await?;
+    let room: Option<LockedRoom> = sqlx::query_as(
+        "select r.name, r.capacity, r.deleted_at is not null as deleted, c.last_seq
          from rooms r join channels c on c.id = r.id where r.id = $1 for update of r",
     )
     .bind(room_id)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_error)?;
-    let (name, capacity, deleted, last_seq) = room.ok_or_else(room_not_found)?;
+    .await?;
+    let LockedRoom {
+        name,
+        capacity,
+        deleted,
+        last_seq,
+    } = room.ok_or_else(room_not_found)?;
     if deleted {
         return Err(room_closed());
     }
@@ -198,8 +193,7 @@ pub async fn join_room(
     .bind(room_id)
     .bind(user)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    .await?;
     let summary = |members| RoomSummary {
         id: room_id,
         name: name.clone(),
@@ -220,34 +214,31 @@ pub async fn join_room(
     .bind(user)
     .bind(last_seq)
     .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
-    publish(
+    .await?;
+    events::publish(
         &mut tx,
-        &Event::Occupancy {
+        &ChatEvent::Occupancy {
             room_id,
             members: members + 1,
         },
     )
     .await?;
-    tx.commit().await.map_err(db_error)?;
+    tx.commit().await?;
     Ok((summary(members + 1), last_seq))
 }
 
 pub async fn leave_room(pool: &PgPool, user: Uuid, room_id: Uuid) -> Result<(), AppError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     // Same lock as joins, so the published count is exact.
     sqlx::query("select 1 from rooms where id = $1 for update")
         .bind(room_id)
         .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        .await?;
     let left = sqlx::query("delete from channel_members where channel_id = $1 and user_id = $2")
         .bind(room_id)
         .bind(user)
         .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        .await?;
     if left.rows_affected() == 0 {
         return Err(not_member());
     }
@@ -255,18 +246,18 @@ pub async fn leave_room(pool: &PgPool, user: Uuid, room_id: Uuid) -> Result<(), 
         sqlx::query_scalar("select count(*) from channel_members where channel_id = $1")
             .bind(room_id)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
-    publish(&mut tx, &Event::Occupancy { room_id, members }).await?;
-    tx.commit().await.map_err(db_error)
+            .await?;
+    events::publish(&mut tx, &ChatEvent::Occupancy { room_id, members }).await?;
+    tx.commit().await.map_err(AppError::from)
 }
 
 /// Opens the conversation between `user` and another customer, creating it once.
 pub async fn open_direct(
     pool: &PgPool,
-    user: Uuid,
+    opener: &CurrentUser,
     other: Uuid,
 ) -> Result<(DirectSummary, i64), AppError> {
+    let user = opener.id;
     if user == other {
         return Err(AppError::invalid_input(
             "Vous ne pouvez pas vous écrire à vous-même.",
@@ -276,8 +267,7 @@ pub async fn open_direct(
         sqlx::query_scalar("select display_name from users where id = $1 and role = 'customer'")
             .bind(other)
             .fetch_optional(pool)
-            .await
-            .map_err(db_error)?;
+            .await?;
     let other_name =
         other_name.ok_or_else(|| AppError::new(ErrorCode::NotFound, "Ce client n’existe pas."))?;
     let (low, high) = if user < other {
@@ -294,7 +284,7 @@ pub async fn open_direct(
         .bind(high)
         .fetch_optional(pool)
         .await
-        .map_err(db_error)
+        .map_err(AppError::from)
     };
     if let Some((channel_id, last_seq)) = find().await? {
         return Ok((
@@ -307,12 +297,11 @@ pub async fn open_direct(
             last_seq,
         ));
     }
-    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut tx = pool.begin().await?;
     let channel_id: Uuid =
         sqlx::query_scalar("insert into channels (kind) values ('direct') returning id")
             .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            .await?;
     let created = sqlx::query(
         "insert into direct_conversations (id, user_low, user_high) values ($1, $2, $3)
          on conflict (user_low, user_high) do nothing",
@@ -321,11 +310,10 @@ pub async fn open_direct(
     .bind(low)
     .bind(high)
     .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    .await?;
     if created.rows_affected() == 0 {
         // Both opened it at the same moment: use the other one.
-        tx.rollback().await.map_err(db_error)?;
+        tx.rollback().await?;
         let (channel_id, last_seq) = find().await?.ok_or_else(AppError::internal)?;
         return Ok((
             DirectSummary {
@@ -342,19 +330,19 @@ pub async fn open_direct(
         .bind(low)
         .bind(high)
         .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        .await?;
     // The other customer learns of it at once.
-    publish(
+    events::publish(
         &mut tx,
-        &Event::DirectOpened {
+        &ChatEvent::DirectOpened {
             channel_id,
             from: user,
+            from_name: opener.display_name.clone(),
             to: other,
         },
     )
     .await?;
-    tx.commit().await.map_err(db_error)?;
+    tx.commit().await?;
     Ok((
         DirectSummary {
             channel_id,
@@ -373,8 +361,7 @@ pub async fn ensure_member(pool: &PgPool, user: Uuid, channel_id: Uuid) -> Resul
     .bind(channel_id)
     .bind(user)
     .fetch_one(pool)
-    .await
-    .map_err(db_error)?;
+    .await?;
     if member {
         Ok(())
     } else {
@@ -382,115 +369,34 @@ pub async fn ensure_member(pool: &PgPool, user: Uuid, channel_id: Uuid) -> Resul
     }
 }
 
-/// Stores a post, or finds the one already stored under the same `client_id`.
-/// Returns its sequence number.
-pub async fn post(
-    pool: &PgPool,
-    user: Uuid,
+/// A row of [`MESSAGE_SQL`].
+#[derive(sqlx::FromRow)]
+struct MessageRow {
     channel_id: Uuid,
+    seq: i64,
     client_id: Uuid,
-    body: &str,
-) -> Result<i64, AppError> {
-    let existing = || async {
-        sqlx::query_scalar::<_, i64>(
-            "select seq from messages where channel_id = $1 and author_id = $2 and client_id = $3",
-        )
-        .bind(channel_id)
-        .bind(user)
-        .bind(client_id)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_error)
-    };
-    if let Some(seq) = existing().await? {
-        return Ok(seq);
-    }
-    let mut tx = pool.begin().await.map_err(db_error)?;
-    let state: Option<(bool, bool, bool)> = sqlx::query_as(
-        "select exists(select 1 from channel_members where channel_id = c.id and user_id = $2),
-                exists(select 1 from rooms r where r.id = c.id and r.deleted_at is not null),
-                exists(select 1 from support_requests s where s.channel_id = c.id and s.ended_at is not null)
-         from channels c where c.id = $1",
-    )
-    .bind(channel_id)
-    .bind(user)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_error)?;
-    match state {
-        None | Some((false, _, _)) => return Err(not_member()),
-        Some((true, true, _)) => return Err(room_closed()),
-        Some((true, _, true)) => return Err(crate::support::server::ended_error()),
-        Some((true, false, false)) => {}
-    }
-    // The channel row lock orders posts: sequence numbers and commits follow each other.
-    let seq: i64 = sqlx::query_scalar(
-        "update channels set last_seq = last_seq + 1 where id = $1 returning last_seq",
-    )
-    .bind(channel_id)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(db_error)?;
-    let inserted = sqlx::query(
-        "insert into messages (channel_id, seq, author_id, client_id, body) values ($1, $2, $3, $4, $5)",
-    )
-    .bind(channel_id)
-    .bind(seq)
-    .bind(user)
-    .bind(client_id)
-    .bind(body)
-    .execute(&mut *tx)
-    .await;
-    match inserted {
-        Ok(_) => {}
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            // The same post, retried concurrently, won the race: acknowledge that one.
-            tx.rollback().await.map_err(db_error)?;
-            return existing().await?.ok_or_else(AppError::internal);
+    author_id: Uuid,
+    author_name: String,
+    body: String,
+    sent_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<MessageRow> for ChatMessage {
+    fn from(row: MessageRow) -> Self {
+        ChatMessage {
+            channel_id: row.channel_id,
+            seq: row.seq,
+            client_id: row.client_id,
+            author_id: row.author_id,
+            author_name: row.author_name,
+            body: row.body,
+            sent_at: row.sent_at.to_rfc3339(),
         }
-        Err(e) => return Err(db_error(e)),
-    }
-    sqlx::query(
-        "update channel_members set last_read_seq = $3 where channel_id = $1 and user_id = $2",
-    )
-    .bind(channel_id)
-    .bind(user)
-    .bind(seq)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
-    publish(&mut tx, &Event::Message { channel_id, seq }).await?;
-    tx.commit().await.map_err(db_error)?;
-    metrics::counter!("paddock_chat_messages_total").increment(1);
-    Ok(seq)
-}
-
-type MessageRow = (
-    Uuid,
-    i64,
-    Uuid,
-    Uuid,
-    String,
-    String,
-    chrono::DateTime<chrono::Utc>,
-);
-
-fn message(
-    (channel_id, seq, client_id, author_id, author_name, body, sent_at): MessageRow,
-) -> ChatMessage {
-    ChatMessage {
-        channel_id,
-        seq,
-        client_id,
-        author_id,
-        author_name,
-        body,
-        sent_at: sent_at.to_rfc3339(),
     }
 }
 
-const MESSAGE_SQL: &str =
-    "select m.channel_id, m.seq, m.client_id, m.author_id, u.display_name, m.body, m.created_at
+const MESSAGE_SQL: &str = "select m.channel_id, m.seq, m.client_id, m.author_id,
+        u.display_name as author_name, m.body, m.created_at as sent_at
     from messages m join users u on u.id = m.author_id";
 
 pub async fn message_at(
@@ -505,8 +411,8 @@ pub async fn message_at(
     .bind(seq)
     .fetch_optional(pool)
     .await
-    .map(|row| row.map(message))
-    .map_err(db_error)
+    .map(|row| row.map(ChatMessage::from))
+    .map_err(AppError::from)
 }
 
 /// Messages after `after_seq`, oldest first, at most `limit`.
@@ -559,8 +465,8 @@ async fn messages_page(
     .bind(limit)
     .fetch_all(pool)
     .await
-    .map(|rows| rows.into_iter().map(message).collect())
-    .map_err(db_error)
+    .map(|rows| rows.into_iter().map(ChatMessage::from).collect())
+    .map_err(AppError::from)
 }
 
 /// Customers whose name or email contains `query`, for starting a conversation.
@@ -585,7 +491,7 @@ pub async fn search_customers(
     .bind(pattern)
     .fetch_all(pool)
     .await
-    .map_err(db_error)
+    .map_err(AppError::from)
 }
 
 pub async fn mark_read(
@@ -604,13 +510,14 @@ pub async fn mark_read(
     .execute(pool)
     .await
     .map(|_| ())
-    .map_err(db_error)
+    .map_err(AppError::from)
 }
 
 /// The direct conversations of `user`, most recent first.
 pub async fn directs_of(pool: &PgPool, user: Uuid) -> Result<Vec<DirectSummary>, AppError> {
-    sqlx::query_as::<_, (Uuid, Uuid, String, i64)>(
-        "select d.id, u.id, u.display_name, c.last_seq from direct_conversations d
+    Ok(sqlx::query_as(
+        "select d.id as channel_id, u.id as other_id, u.display_name as other_name, c.last_seq
+         from direct_conversations d
          join users u on u.id = case when d.user_low = $1 then d.user_high else d.user_low end
          join channels c on c.id = d.id
          where $1 in (d.user_low, d.user_high)
@@ -618,20 +525,7 @@ pub async fn directs_of(pool: &PgPool, user: Uuid) -> Result<Vec<DirectSummary>,
     )
     .bind(user)
     .fetch_all(pool)
-    .await
-    .map(|rows| {
-        rows.into_iter()
-            .map(
-                |(channel_id, other_id, other_name, last_seq)| DirectSummary {
-                    channel_id,
-                    other_id,
-                    other_name,
-                    last_seq,
-                },
-            )
-            .collect()
-    })
-    .map_err(db_error)
+    .await?)
 }
 
 /// Unread messages of `user` per channel, where there are any.
@@ -644,22 +538,19 @@ pub async fn unread_of(pool: &PgPool, user: Uuid) -> Result<Vec<(Uuid, i64)>, Ap
     .bind(user)
     .fetch_all(pool)
     .await
-    .map_err(db_error)
+    .map_err(AppError::from)
 }
 
 /// The members of a room: id, name, whether a customer, whether online on any instance.
-pub async fn room_members(
-    pool: &PgPool,
-    room_id: Uuid,
-) -> Result<Vec<(Uuid, String, bool, bool)>, AppError> {
-    sqlx::query_as(
-        "select u.id, u.display_name, u.role = 'customer',
-                exists(select 1 from presence p where p.user_id = u.id and p.seen_at > now() - interval '90 seconds')
+pub async fn room_members(pool: &PgPool, room_id: Uuid) -> Result<Vec<Member>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "select u.id as user_id, u.display_name as name, u.role = 'customer' as customer,
+                exists(select 1 from presence p where p.user_id = u.id and p.seen_at > now() - {}) as online
          from channel_members m
          join users u on u.id = m.user_id where m.channel_id = $1 order by u.display_name",
-    )
+        presence::FRESH_SQL
+    ))
     .bind(room_id)
     .fetch_all(pool)
-    .await
-    .map_err(db_error)
+    .await?)
 }

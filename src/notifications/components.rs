@@ -7,7 +7,7 @@ use super::{
     state::Inbox,
     MAX_BODY_CHARS, MAX_TITLE_CHARS,
 };
-use crate::app::{day_of, every, ErrorAlert, Seo};
+use crate::ui::{day_of, every, ErrorAlert, Seo};
 use leptos::prelude::*;
 
 /// A notification's title and message, as the centre, toasts and the preview show them.

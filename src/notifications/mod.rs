@@ -17,29 +17,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_TITLE_CHARS: usize = 120;
 pub const MAX_BODY_CHARS: usize = 1000;
 pub const MAX_LINK_CHARS: usize = 500;
-/// The SSE event name of a notification.
-pub const SSE_EVENT: &str = "notification";
-
-/// A notification as a customer receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notification {
-    /// Increasing: also the SSE event id.
-    pub id: i64,
-    pub title: String,
-    pub body: String,
-    /// A Paddock page (`/…`) or an `https` address.
-    pub link: Option<String>,
-    /// RFC 3339.
-    pub sent_at: String,
-    pub read: bool,
-}
-
-/// What the notification stream carries, as the JSON `data` of each SSE event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum StreamEvent {
-    Notification(Notification),
-}
+pub use crate::protocol::notifications::{Notification, StreamEvent, SSE_EVENT};
 
 /// A sent notification as advisors see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

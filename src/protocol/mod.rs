@@ -1,108 +1,42 @@
-//! The WebSocket protocol: JSON text frames of these two enums, tagged by `type`.
-//! Documented in `docs/protocol.md`.
+//! The one real-time protocol, shared by the server and the browser: JSON text frames
+//! on the WebSocket (`ClientMessage` up, `ServerMessage` down, tagged by `type`) and the
+//! events of the notification stream. Documented in `docs/protocol.md`.
+//!
+//! Each feature owns its requests ([`chat::ChatRequest`], [`support::SupportRequest`]);
+//! on the wire they are one flat set of `type`s.
 
-use crate::error::ErrorCode;
-use crate::support::{QueuedRequest, SupportConversation, WaitingRequest};
+pub mod chat;
+pub mod notifications;
+pub mod support;
+
+use crate::error::{AppError, ErrorCode};
+use chat::{ChatMessage, ChatRequest, DirectSummary, Member, RoomSummary};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use support::{QueuedRequest, SupportConversation, SupportRequest, WaitingRequest};
 use uuid::Uuid;
+
+/// Changes when a frame changes meaning; clients refuse a server of another version.
+pub const PROTOCOL_VERSION: u32 = 1;
 
 /// What the browser sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(untagged)]
 pub enum ClientMessage {
-    /// Receive live room-list changes (rooms created, renamed, resized, deleted, occupancy).
-    WatchRooms,
-    /// Join a room (refused when full or closed).
-    Join { room_id: Uuid },
-    /// Leave a room.
-    Leave { room_id: Uuid },
-    /// Open (or reopen) the one-to-one conversation with another customer.
-    OpenDirect { user_id: Uuid },
-    /// Receive a channel's messages live, after sending those that follow `after_seq`.
-    Subscribe { channel_id: Uuid, after_seq: i64 },
-    /// Post a message. `client_id` is the sender's own id for it: a retry with the same
-    /// id is acknowledged again and never stored twice.
-    Post {
-        channel_id: Uuid,
-        client_id: Uuid,
-        body: String,
-    },
-    /// Older messages: up to `limit` (at most 100) before `before_seq`, newest first.
-    History {
-        channel_id: Uuid,
-        before_seq: i64,
-        limit: u32,
-    },
-    /// The user is typing in a channel.
-    Typing { channel_id: Uuid },
-    /// The user has read up to `seq`.
-    MarkRead { channel_id: Uuid, seq: i64 },
-    /// Who belongs to a room (members only).
-    Members { room_id: Uuid },
-    /// Follow the advisor chat: advisors receive the queue, customers their own request
-    /// and the number of available advisors; both receive their open conversations.
-    WatchSupport,
-    /// Advisors: become available or unavailable for live chat.
-    SetAvailable { available: bool },
-    /// Customers: ask for a live chat with an advisor, with an optional topic.
-    RequestAdvisor {
-        #[serde(default)]
-        topic: Option<String>,
-    },
-    /// Customers: withdraw the pending request.
-    CancelRequest,
-    /// Advisors: take a pending request; the conversation opens on both sides.
-    AcceptRequest { request_id: Uuid },
-    /// Advisors: refuse a pending request, with an optional reason the customer sees.
-    RefuseRequest {
-        request_id: Uuid,
-        #[serde(default)]
-        reason: Option<String>,
-    },
-    /// Either participant: end an advisor conversation.
-    EndConversation { channel_id: Uuid },
+    Chat(ChatRequest),
+    Support(SupportRequest),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatMessage {
-    pub channel_id: Uuid,
-    pub seq: i64,
-    pub client_id: Uuid,
-    pub author_id: Uuid,
-    pub author_name: String,
-    pub body: String,
-    /// RFC 3339.
-    pub sent_at: String,
+impl From<ChatRequest> for ClientMessage {
+    fn from(request: ChatRequest) -> Self {
+        ClientMessage::Chat(request)
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoomSummary {
-    pub id: Uuid,
-    pub name: String,
-    pub capacity: i32,
-    pub members: i64,
-    /// Sequence of the room's last message.
-    pub last_seq: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DirectSummary {
-    pub channel_id: Uuid,
-    pub other_id: Uuid,
-    pub other_name: String,
-    /// Sequence of the conversation's last message.
-    #[serde(default)]
-    pub last_seq: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
-    pub user_id: Uuid,
-    pub name: String,
-    /// A customer (direct messages are between customers).
-    pub customer: bool,
-    /// Has a socket open on any Paddock instance.
-    pub online: bool,
+impl From<SupportRequest> for ClientMessage {
+    fn from(request: SupportRequest) -> Self {
+        ClientMessage::Support(request)
+    }
 }
 
 /// What the server sends.
@@ -112,6 +46,9 @@ pub enum ServerMessage {
     /// First frame of a connection.
     Welcome {
         user_id: Uuid,
+        /// [`PROTOCOL_VERSION`] of the server.
+        #[serde(default)]
+        protocol: u32,
     },
     /// A message of a subscribed channel, in sequence order, each once per connection.
     Message(ChatMessage),
@@ -201,13 +138,35 @@ pub enum ServerMessage {
     ConversationEnded {
         channel_id: Uuid,
     },
-    /// A request was refused. `client_id` names the refused post, if it was one.
+    /// A request was refused. `client_id` names the refused post, if it was one;
+    /// `retry_after_secs` says when to try again (`rate_limited`, `overloaded`).
     Error {
         code: ErrorCode,
         message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client_id: Option<Uuid>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_secs: Option<u64>,
     },
+}
+
+impl ServerMessage {
+    /// The answer refusing a frame; `client_id` names the post, if it was one.
+    pub fn error(error: AppError, client_id: Option<Uuid>) -> Self {
+        ServerMessage::Error {
+            code: error.code,
+            message: error.message,
+            client_id,
+            retry_after_secs: error.retry_after_secs,
+        }
+    }
+
+    /// The frame's JSON, encoded once and shared by every socket that sends it.
+    pub fn encode(&self) -> Arc<str> {
+        serde_json::to_string(self)
+            .expect("server messages always serialise")
+            .into()
+    }
 }
 
 #[cfg(test)]
@@ -217,7 +176,8 @@ mod tests {
     #[test]
     fn messages_are_tagged_json() {
         let id = Uuid::nil();
-        let json = serde_json::to_string(&ClientMessage::Join { room_id: id }).unwrap();
+        let json =
+            serde_json::to_string(&ClientMessage::from(ChatRequest::Join { room_id: id })).unwrap();
         assert_eq!(
             json,
             r#"{"type":"join","room_id":"00000000-0000-0000-0000-000000000000"}"#
@@ -226,14 +186,22 @@ mod tests {
             r#"{"type":"post","channel_id":"00000000-0000-0000-0000-000000000000","client_id":"00000000-0000-0000-0000-000000000000","body":"Salut"}"#,
         )
         .unwrap();
-        assert!(matches!(parsed, ClientMessage::Post { ref body, .. } if body == "Salut"));
+        assert!(
+            matches!(parsed, ClientMessage::Chat(ChatRequest::Post { ref body, .. }) if body == "Salut")
+        );
+        let parsed: ClientMessage = serde_json::from_str(r#"{"type":"cancel_request"}"#).unwrap();
+        assert_eq!(
+            parsed,
+            ClientMessage::Support(SupportRequest::CancelRequest)
+        );
         let error = ServerMessage::Error {
             code: ErrorCode::RoomFull,
             message: "Ce salon est complet.".into(),
             client_id: None,
+            retry_after_secs: None,
         };
         assert_eq!(
-            serde_json::to_string(&error).unwrap(),
+            &*error.encode(),
             r#"{"type":"error","code":"room_full","message":"Ce salon est complet."}"#
         );
     }
@@ -241,5 +209,6 @@ mod tests {
     #[test]
     fn unknown_message_types_are_refused() {
         assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"drop_tables"}"#).is_err());
+        assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"join"}"#).is_err());
     }
 }

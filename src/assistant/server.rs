@@ -7,7 +7,6 @@ use super::{
     Appointment, BotLine, BotView, Calendar,
 };
 use crate::{
-    auth::server::db_error,
     error::{AppError, ErrorCode},
     server::AppState,
 };
@@ -37,8 +36,7 @@ async fn transcript(pool: &PgPool, customer: Uuid) -> Result<Vec<BotLine>, AppEr
     .bind(customer)
     .bind(TRANSCRIPT_LINES)
     .fetch_all(pool)
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(from_bot, text)| BotLine { from_bot, text })
@@ -64,8 +62,7 @@ async fn append_lines(
             .bind(from_bot)
             .bind(body)
             .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
+            .await?;
     }
     Ok(())
 }
@@ -82,8 +79,7 @@ async fn save_state(
     .bind(customer)
     .bind(sqlx::types::Json(state))
     .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(())
 }
 
@@ -93,13 +89,12 @@ pub async fn conversation(state: &AppState, customer: Uuid) -> Result<BotView, A
         sqlx::query_scalar("select state from bot_conversations where customer_id = $1")
             .bind(customer)
             .fetch_optional(&state.pool)
-            .await
-            .map_err(db_error)?;
+            .await?;
     let bot_state = match stored {
         Some(sqlx::types::Json(bot_state)) => bot_state,
         None => {
             let opening = machine::start();
-            let mut tx = state.pool.begin().await.map_err(db_error)?;
+            let mut tx = state.pool.begin().await?;
             append_lines(
                 &mut tx,
                 customer,
@@ -107,7 +102,7 @@ pub async fn conversation(state: &AppState, customer: Uuid) -> Result<BotView, A
             )
             .await?;
             save_state(&mut tx, customer, &opening.state).await?;
-            tx.commit().await.map_err(db_error)?;
+            tx.commit().await?;
             opening.state
         }
     };
@@ -127,14 +122,13 @@ pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<Bot
             "Votre réponse dépasse {MAX_ANSWER_CHARS} caractères."
         )));
     }
-    let mut tx = state.pool.begin().await.map_err(db_error)?;
+    let mut tx = state.pool.begin().await?;
     // One answer at a time per customer, even from two tabs.
     let stored: Option<sqlx::types::Json<BotState>> =
         sqlx::query_scalar("select state from bot_conversations where customer_id = $1 for update")
             .bind(customer)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            .await?;
     let current = stored
         .map(|s| s.0)
         .unwrap_or_else(|| machine::start().state);
@@ -187,7 +181,7 @@ pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<Bot
     )
     .await?;
     save_state(&mut tx, customer, &next).await?;
-    tx.commit().await.map_err(db_error)?;
+    tx.commit().await?;
     view(&state.pool, customer, &next).await
 }
 
@@ -206,8 +200,7 @@ async fn availability(
     .bind(from)
     .bind(until)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(db_error)?;
+    .await?;
     let taken: HashSet<NaiveDateTime> = taken.into_iter().collect();
     Ok(schedule.availability(now, &taken))
 }
@@ -238,8 +231,7 @@ async fn book(
     .bind(starts_at)
     .bind(customer)
     .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(if inserted.rows_affected() == 1 {
         metrics::counter!("paddock_appointments_booked_total", "calendar" => calendar.as_str())
             .increment(1);
@@ -249,29 +241,35 @@ async fn book(
     })
 }
 
-type AppointmentRow = (Uuid, String, NaiveDateTime, Option<String>);
+/// An appointment as stored; `customer` is the customer's name where the reader sees it.
+#[derive(sqlx::FromRow)]
+struct AppointmentRow {
+    id: Uuid,
+    calendar: String,
+    starts_at: NaiveDateTime,
+    customer: Option<String>,
+}
 
-fn appointment((id, calendar, starts_at, customer): AppointmentRow) -> Option<Appointment> {
+fn appointment(row: AppointmentRow) -> Option<Appointment> {
     Some(Appointment {
-        id,
-        calendar: Calendar::parse(&calendar)?,
-        starts_at,
-        customer,
+        id: row.id,
+        calendar: Calendar::parse(&row.calendar)?,
+        starts_at: row.starts_at,
+        customer: row.customer,
     })
 }
 
 /// The customer's upcoming appointments, soonest first.
 pub async fn upcoming_for(state: &AppState, customer: Uuid) -> Result<Vec<Appointment>, AppError> {
     let rows: Vec<AppointmentRow> = sqlx::query_as(
-        "select id, calendar, starts_at, null::text from appointments
+        "select id, calendar, starts_at, null::text as customer from appointments
          where customer_id = $1 and cancelled_at is null and starts_at >= $2
          order by starts_at",
     )
     .bind(customer)
     .bind(state.local_now())
     .fetch_all(&state.pool)
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(rows.into_iter().filter_map(appointment).collect())
 }
 
@@ -285,8 +283,7 @@ pub async fn cancel(state: &AppState, customer: Uuid, id: Uuid) -> Result<(), Ap
     .bind(customer)
     .bind(state.local_now())
     .execute(&state.pool)
-    .await
-    .map_err(db_error)?;
+    .await?;
     if cancelled.rows_affected() == 1 {
         Ok(())
     } else {
@@ -305,7 +302,7 @@ pub async fn agenda(
 ) -> Result<Vec<Appointment>, AppError> {
     let from = monday.and_time(chrono::NaiveTime::MIN);
     let rows: Vec<AppointmentRow> = sqlx::query_as(
-        "select a.id, a.calendar, a.starts_at, u.display_name from appointments a
+        "select a.id, a.calendar, a.starts_at, u.display_name as customer from appointments a
          join users u on u.id = a.customer_id
          where a.calendar = $1 and a.cancelled_at is null
            and a.starts_at >= $2 and a.starts_at < $2 + interval '7 days'
@@ -314,7 +311,6 @@ pub async fn agenda(
     .bind(calendar.as_str())
     .bind(from)
     .fetch_all(pool)
-    .await
-    .map_err(db_error)?;
+    .await?;
     Ok(rows.into_iter().filter_map(appointment).collect())
 }

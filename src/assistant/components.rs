@@ -4,7 +4,7 @@ use super::{
     api::{load_agenda, load_conversation, my_appointments, CancelAppointment, SendAnswer},
     format_slot, BotView, Calendar,
 };
-use crate::app::{ErrorAlert, Seo};
+use crate::ui::{ErrorAlert, Seo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -1,0 +1,274 @@
+//! The whole server, put together: every feature's routes, the socket that carries
+//! their frames, and the bus subscribers that deliver their events. The only module
+//! that knows every feature; nothing imports it but the binary and the tests.
+
+use crate::{
+    app::{shell, App},
+    auth::CurrentUser,
+    chat::server::{events::ChatEvents, socket::ChatSocket, Chat},
+    error::AppError,
+    notifications::server::{stream as notification_stream, NotificationEvents},
+    protocol::{ClientMessage, ServerMessage, PROTOCOL_VERSION},
+    realtime::{
+        bus::Bus,
+        connections::{Outbound, Peer, Registration},
+        socket::{self, FrameHandler, Later},
+        MAX_FRAME_BYTES,
+    },
+    server::{context::connection_user, guard, observability, security, seo, AppState},
+    support::{
+        events::SupportEvents,
+        socket::{Support, SupportSocket},
+    },
+    ui::SiteUrl,
+};
+use axum::{
+    body::Body,
+    extract::{
+        ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade},
+        Request, State,
+    },
+    http::{header, HeaderMap, StatusCode},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+    Extension, Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+};
+use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+/// The features that answer socket frames.
+struct Features {
+    chat: Arc<Chat>,
+    support: Arc<Support>,
+}
+
+/// Starts the features' background work and the event bus, then returns the router.
+/// Returns once `LISTEN` is in place, so nothing committed afterwards is missed.
+pub async fn start(state: AppState) -> Result<Router, sqlx::Error> {
+    let realtime = &state.realtime;
+    let chat = Chat::new(state.pool.clone(), &state.settings);
+    let support = Support::new(state.pool.clone(), &state.settings);
+    let bus = Bus::default()
+        .on(
+            crate::chat::server::events::TOPIC,
+            Arc::new(ChatEvents {
+                pool: state.pool.clone(),
+                connections: realtime.connections.clone(),
+            }),
+        )
+        .on(
+            crate::support::events::TOPIC,
+            Arc::new(SupportEvents {
+                pool: state.pool.clone(),
+                connections: realtime.connections.clone(),
+            }),
+        )
+        .on(
+            crate::notifications::server::TOPIC,
+            Arc::new(NotificationEvents {
+                pool: state.pool.clone(),
+                streams: realtime.streams.clone(),
+            }),
+        );
+    realtime.start(bus).await?;
+    support.start_sweep();
+    Ok(router(state, Arc::new(Features { chat, support })))
+}
+
+/// Context every server-rendered page and server function gets.
+fn provide_server_context(state: &AppState) {
+    provide_context(state.clone());
+    provide_context(SiteUrl(state.settings.base_url().to_owned()));
+    security::apply_page_csp(&state.leptos_options);
+}
+
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_server_context(&state), request)
+        .await
+}
+
+/// The whole application, ready to serve with `into_make_service_with_connect_info`.
+fn router(state: AppState, features: Arc<Features>) -> Router {
+    // Installed before the first request, so that every request is counted.
+    observability::prometheus();
+    let routes = generate_route_list(App);
+    let page_state = state.clone();
+    let fallback_state = state.clone();
+    let leptos_options = state.leptos_options.clone();
+
+    let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name(if state.settings.uses_tls() {
+            // The __Host- prefix pins the cookie to this exact origin, over HTTPS only.
+            "__Host-paddock_session"
+        } else {
+            "paddock_session"
+        })
+        .with_secure(state.settings.uses_tls())
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::minutes(state.settings.session_idle_minutes),
+        ));
+
+    Router::new()
+        .route("/healthz", get(observability::healthz))
+        .route("/readyz", get(observability::readyz))
+        .route("/metrics", get(observability::metrics))
+        .route("/robots.txt", get(seo::robots_txt))
+        .route("/sitemap.xml", get(seo::sitemap_xml))
+        .route(
+            "/api/{*path}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .route("/ws", get(socket_upgrade).layer(Extension(features)))
+        .route("/api/notifications/stream", get(notification_stream))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_server_context(&page_state),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_server_context(&fallback_state), shell
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::page_guard,
+        ))
+        .layer(session_layer)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::reject_cross_site,
+        ))
+        .layer(RequestBodyLimitLayer::new(
+            state.settings.max_request_body_bytes,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::security_headers,
+        ))
+        .layer(middleware::from_fn(observability::record_metrics))
+        .layer(observability::trace_layer())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// `GET /ws`: one WebSocket per browser tab. 503 while shutting down, 403 for an origin
+/// not exactly in the allowlist, 401 without a logged-in session.
+async fn socket_upgrade(
+    State(state): State<AppState>,
+    Extension(features): Extension<Arc<Features>>,
+    session: Session,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    if !state.realtime.accepting() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "serveur en cours d’arrêt").into_response();
+    }
+    let origin_ok = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .is_some_and(|origin| state.settings.origins().iter().any(|ok| ok == origin));
+    if !origin_ok {
+        return (StatusCode::FORBIDDEN, "origine refusée").into_response();
+    }
+    let (user, session_id) = match connection_user(&session, &state.pool).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
+    };
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let realtime = state.realtime.clone();
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        // Small socket buffers keep an idle connection light (tungstenite reads into
+        // 128 KiB by default); they grow only for the rare large frame.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .on_upgrade(move |socket| {
+            let peer = Peer {
+                user_id: user.id,
+                session_id,
+                staff: user.is_admin(),
+            };
+            let welcome = ServerMessage::Welcome {
+                user_id: user.id,
+                protocol: PROTOCOL_VERSION,
+            }
+            .encode();
+            socket::run(
+                realtime,
+                peer,
+                welcome,
+                socket,
+                SocketFrames::new(&features, user),
+            )
+        })
+}
+
+/// Routes each frame of a socket to the feature that owns it.
+struct SocketFrames {
+    chat: ChatSocket,
+    support: SupportSocket,
+}
+
+impl SocketFrames {
+    fn new(features: &Features, user: CurrentUser) -> Self {
+        Self {
+            chat: ChatSocket {
+                chat: features.chat.clone(),
+                user: user.clone(),
+            },
+            support: SupportSocket {
+                support: features.support.clone(),
+                user,
+            },
+        }
+    }
+}
+
+impl FrameHandler for SocketFrames {
+    async fn on_text(&mut self, socket: &Registration, text: &str) -> Option<Later> {
+        let Ok(message) = serde_json::from_str::<ClientMessage>(text) else {
+            let error = AppError::invalid_input("Message illisible : JSON du protocole attendu.");
+            socket.send(Outbound::Frame(ServerMessage::error(error, None).encode()));
+            return None;
+        };
+        let handled = match message {
+            ClientMessage::Chat(request) => self.chat.handle(socket, request).await,
+            ClientMessage::Support(request) => {
+                self.support.handle(socket, request).await.map(|()| None)
+            }
+        };
+        match handled {
+            Ok(later) => later,
+            Err(error) => {
+                socket.send(Outbound::Frame(ServerMessage::error(error, None).encode()));
+                None
+            }
+        }
+    }
+}

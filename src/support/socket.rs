@@ -1,0 +1,141 @@
+//! The advisor chat's frames on a socket, and the service behind them.
+
+use super::{events::FOLLOWERS, normalize_reason, normalize_topic, queue_view, server};
+use crate::{
+    auth::CurrentUser,
+    error::{AppError, ErrorCode},
+    protocol::{support::SupportRequest, ServerMessage},
+    realtime::connections::{Outbound, Registration},
+};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sqlx::PgPool;
+use std::{num::NonZeroU32, sync::Arc, time::Duration};
+use uuid::Uuid;
+
+/// The advisor chat of this instance.
+pub struct Support {
+    pub pool: PgPool,
+    /// Requests per customer.
+    request_limiter: DefaultKeyedRateLimiter<Uuid>,
+    /// How long an available advisor may have no socket before becoming unavailable.
+    advisor_grace: Duration,
+}
+
+impl Support {
+    pub fn new(pool: PgPool, settings: &crate::config::Settings) -> Arc<Self> {
+        let requests =
+            NonZeroU32::new(settings.chat_posts_per_10_seconds).unwrap_or(NonZeroU32::MIN);
+        Arc::new(Self {
+            pool,
+            request_limiter: RateLimiter::keyed(
+                Quota::with_period(Duration::from_secs(10) / requests.get())
+                    .expect("non-zero period")
+                    .allow_burst(requests),
+            ),
+            advisor_grace: Duration::from_secs(settings.advisor_grace_seconds.max(1)),
+        })
+    }
+
+    /// Every instance sweeps absent advisors; the updates are idempotent and announce
+    /// only changes.
+    pub fn start_sweep(self: &Arc<Self>) {
+        let support = self.clone();
+        tokio::spawn(async move {
+            let period = (support.advisor_grace / 6)
+                .clamp(Duration::from_millis(100), Duration::from_secs(5));
+            let mut every = tokio::time::interval(period);
+            loop {
+                every.tick().await;
+                match server::sweep_absent_advisors(&support.pool, support.advisor_grace).await {
+                    Ok(gone) if !gone.is_empty() => {
+                        tracing::info!(advisors = gone.len(), "absent advisors marked unavailable");
+                    }
+                    Ok(_) => {}
+                    Err(_) if support.pool.is_closed() => break,
+                    Err(err) => tracing::warn!(?err, "advisor sweep failed"),
+                }
+            }
+        });
+    }
+}
+
+/// The advisor-chat side of one socket.
+pub struct SupportSocket {
+    pub support: Arc<Support>,
+    pub user: CurrentUser,
+}
+
+impl SupportSocket {
+    pub async fn handle(
+        &self,
+        socket: &Registration,
+        request: SupportRequest,
+    ) -> Result<(), AppError> {
+        let pool = &self.support.pool;
+        let user = self.user.id;
+        match request {
+            SupportRequest::WatchSupport => {
+                socket.connections().subscribe(socket.id, FOLLOWERS);
+                let (available, requests) = server::queue_state(pool).await?;
+                let state = queue_view(self.user.is_admin(), user, &available, &requests);
+                let conversations = server::open_conversations_of(pool, user).await?;
+                socket.send(Outbound::Frame(state.encode()));
+                socket.send(Outbound::Frame(
+                    ServerMessage::SupportConversations { conversations }.encode(),
+                ));
+            }
+            SupportRequest::SetAvailable { available } => {
+                self.advisor_only()?;
+                server::set_available(pool, user, available).await?;
+            }
+            SupportRequest::RequestAdvisor { topic } => {
+                self.customer_only()?;
+                let topic = normalize_topic(topic.as_deref().unwrap_or(""))?;
+                if self.support.request_limiter.check_key(&user).is_err() {
+                    return Err(AppError::new(
+                        ErrorCode::RateLimited,
+                        "Trop de demandes à la suite. Patientez quelques secondes.",
+                    ));
+                }
+                // The queue update that follows tells this customer their position.
+                server::request(pool, user, topic.as_deref()).await?;
+            }
+            SupportRequest::CancelRequest => {
+                self.customer_only()?;
+                server::cancel(pool, user).await?;
+            }
+            SupportRequest::AcceptRequest { request_id } => {
+                self.advisor_only()?;
+                server::accept(pool, user, request_id).await?;
+            }
+            SupportRequest::RefuseRequest { request_id, reason } => {
+                self.advisor_only()?;
+                let reason = normalize_reason(reason.as_deref().unwrap_or(""))?;
+                server::refuse(pool, user, request_id, reason.as_deref()).await?;
+            }
+            SupportRequest::EndConversation { channel_id } => {
+                server::end(pool, user, channel_id).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn advisor_only(&self) -> Result<(), AppError> {
+        if self.user.is_admin() {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    fn customer_only(&self) -> Result<(), AppError> {
+        if self.user.is_admin() {
+            Err(AppError::new(
+                ErrorCode::Forbidden,
+                "Seuls les clients demandent un conseiller.",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
