@@ -5,7 +5,7 @@
 use crate::{
     app::{shell, App},
     auth::CurrentUser,
-    chat::server::{events::ChatEvents, socket::ChatSocket, Chat},
+    chat::server::{delivery::ChatEvents, socket::ChatSocket, Chat},
     error::AppError,
     notifications::server::{stream as notification_stream, NotificationEvents},
     protocol::{ClientMessage, ServerMessage, PROTOCOL_VERSION},
@@ -17,7 +17,7 @@ use crate::{
     },
     server::{context::connection_user, guard, observability, security, seo, AppState},
     support::{
-        events::SupportEvents,
+        delivery::SupportEvents,
         socket::{Support, SupportSocket},
     },
     ui::SiteUrl,

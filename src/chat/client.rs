@@ -18,12 +18,16 @@ pub struct ChatClient {
     socket: StoredValue<Option<web_sys::WebSocket>, LocalStorage>,
     #[cfg(feature = "hydrate")]
     attempt: StoredValue<u32>,
-    /// Whether this page follows the advisor chat (sent again after each reconnect).
-    follows_support: StoredValue<bool>,
+    /// Frames sent again on every (re)connection, such as following the advisor chat.
+    on_connect: StoredValue<Vec<ClientMessage>>,
+    /// Other parts of the page that read the frames too (the advisor chat's state).
+    listeners: StoredValue<Vec<FrameListener>, LocalStorage>,
     /// The current socket's event handlers, released when it is replaced.
     #[cfg(feature = "hydrate")]
     handlers: StoredValue<Option<Handlers>, LocalStorage>,
 }
+
+type FrameListener = std::rc::Rc<dyn Fn(&crate::protocol::ServerMessage)>;
 
 #[cfg(feature = "hydrate")]
 struct Handlers {
@@ -41,7 +45,8 @@ impl ChatClient {
             socket: StoredValue::new_local(None),
             #[cfg(feature = "hydrate")]
             attempt: StoredValue::new(0),
-            follows_support: StoredValue::new(false),
+            on_connect: StoredValue::new(Vec::new()),
+            listeners: StoredValue::new_local(Vec::new()),
             #[cfg(feature = "hydrate")]
             handlers: StoredValue::new_local(None),
         };
@@ -73,40 +78,21 @@ impl ChatClient {
         }
     }
 
-    /// Follows the advisor chat: the queue for advisors, their request for customers.
-    pub fn follow_support(&self) {
-        self.follows_support.set_value(true);
-        self.send(SupportRequest::WatchSupport);
+    /// Sends `message` now and again after every reconnection.
+    pub fn on_each_connect(&self, message: impl Into<ClientMessage>) {
+        let message = message.into();
+        self.on_connect
+            .update_value(|frames| frames.push(message.clone()));
+        self.send(message);
     }
 
-    pub fn set_available(&self, available: bool) {
-        self.send(SupportRequest::SetAvailable { available });
+    /// Lets `listener` read every frame the server sends, before the chat applies it.
+    pub fn listen(&self, listener: impl Fn(&crate::protocol::ServerMessage) + 'static) {
+        self.listeners
+            .update_value(|listeners| listeners.push(std::rc::Rc::new(listener)));
     }
 
-    pub fn request_advisor(&self, topic: String) {
-        self.state.update(|s| {
-            s.support.requesting();
-            s.notice = None;
-        });
-        let topic = (!topic.trim().is_empty()).then_some(topic);
-        self.send(SupportRequest::RequestAdvisor { topic });
-    }
-
-    pub fn cancel_request(&self) {
-        self.send(SupportRequest::CancelRequest);
-    }
-
-    pub fn accept_request(&self, request_id: Uuid) {
-        self.state.update(|s| s.notice = None);
-        self.send(SupportRequest::AcceptRequest { request_id });
-    }
-
-    pub fn refuse_request(&self, request_id: Uuid, reason: String) {
-        self.state.update(|s| s.notice = None);
-        let reason = (!reason.trim().is_empty()).then_some(reason);
-        self.send(SupportRequest::RefuseRequest { request_id, reason });
-    }
-
+    /// Ends an advisor conversation (either participant).
     pub fn end_conversation(&self, channel_id: Uuid) {
         self.send(SupportRequest::EndConversation { channel_id });
     }
@@ -244,7 +230,6 @@ impl ChatClient {
                 .collect(),
             _ => Vec::new(),
         };
-        let queue_changed = matches!(message, ServerMessage::SupportQueue { .. });
         let joined_rooms = match &message {
             ServerMessage::Rooms {
                 rooms,
@@ -259,6 +244,10 @@ impl ChatClient {
                 .collect(),
             _ => Vec::new(),
         };
+        let listeners = self.listeners.with_value(|l| l.clone());
+        for listener in listeners {
+            listener(&message);
+        }
         self.state.update(|s| s.apply(message));
         if let Some(wait) = self
             .state
@@ -276,17 +265,6 @@ impl ChatClient {
         }
         for (channel, last_seq) in joined_rooms.into_iter().chain(support_channels) {
             self.subscribe(channel, last_seq);
-        }
-        if queue_changed {
-            // Not a change to show: the queue itself was already applied.
-            let arrivals = self
-                .state
-                .try_update_untracked(|s| s.support.take_arrivals())
-                .unwrap_or_default();
-            let available = self.state.with_untracked(|s| s.support.is_available(s.me));
-            if available && !arrivals.is_empty() {
-                crate::support::components::alert_advisor(&arrivals);
-            }
         }
     }
 }
@@ -322,8 +300,8 @@ impl ChatClient {
         let on_open = Closure::<dyn FnMut()>::new(move || {
             self.attempt.set_value(0);
             self.send(ChatRequest::WatchRooms);
-            if self.follows_support.get_value() {
-                self.send(SupportRequest::WatchSupport);
+            for frame in self.on_connect.get_value() {
+                self.send(frame);
             }
             // Direct conversations and rooms seen before the drop resume where they were.
             for (channel, last) in self.state.with_untracked(|s| s.resume_points()) {

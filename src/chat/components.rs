@@ -160,15 +160,10 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
     let state = client.state;
     let draft = RwSignal::new(String::new());
     let direct = move || state.with(|s| s.directs.get(&channel).cloned());
-    let is_support = move || state.with(|s| s.support.is_support_channel(channel));
+    let is_support = move || state.with(|s| s.advisor_channels.contains_key(&channel));
     let is_direct = move || direct().is_some() || is_support();
     let name = move || {
-        let advisor_chat = state.with(|s| {
-            s.support
-                .conversations
-                .get(&channel)
-                .map(|c| c.other_name(s.me).to_owned())
-        });
+        let advisor_chat = state.with(|s| s.advisor_channels.get(&channel).cloned());
         match (direct(), advisor_chat) {
             (Some(direct), _) => format!("Conversation avec {}", direct.other_name),
             (None, Some(other)) => format!("Conversation avec {other}"),

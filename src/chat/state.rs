@@ -103,8 +103,9 @@ pub struct ChatState {
     /// Per channel, the last sequence already known when it was followed: earlier
     /// messages sent to catch up are not counted as unread.
     pub live_from: HashMap<Uuid, i64>,
-    /// The advisor chat: queue, availability, requests and conversations.
-    pub support: crate::support::state::SupportState,
+    /// The advisor conversations this user takes part in, with the other participant's
+    /// name: channels joined by invitation, ended by either side.
+    pub advisor_channels: HashMap<Uuid, String>,
     /// The server was saturated: seconds before sending those posts again.
     pub resend_after: Option<u64>,
 }
@@ -330,27 +331,31 @@ impl ChatState {
                     None => self.notice = Some((code, message)),
                 }
             }
+            // Advisor conversations are channels too; the rest of the advisor chat (queue,
+            // requests) is the support page's own state.
             ServerMessage::ConversationEnded { channel_id } => {
                 self.channels.entry(channel_id).or_default().closed = true;
-                self.support
-                    .apply(ServerMessage::ConversationEnded { channel_id });
             }
             ServerMessage::SupportOpened { conversation } => {
                 let channel = self.channels.entry(conversation.channel_id).or_default();
                 channel.closed = conversation.ended;
-                self.support
-                    .apply(ServerMessage::SupportOpened { conversation });
+                self.advisor_channels.insert(
+                    conversation.channel_id,
+                    conversation.other_name(self.me).to_owned(),
+                );
             }
             ServerMessage::SupportConversations { conversations } => {
                 for conversation in &conversations {
                     self.channels.entry(conversation.channel_id).or_default();
+                    self.advisor_channels.insert(
+                        conversation.channel_id,
+                        conversation.other_name(self.me).to_owned(),
+                    );
                 }
-                self.support
-                    .apply(ServerMessage::SupportConversations { conversations });
             }
-            message @ (ServerMessage::SupportQueue { .. }
+            ServerMessage::SupportQueue { .. }
             | ServerMessage::SupportStatus { .. }
-            | ServerMessage::SupportRefused { .. }) => self.support.apply(message),
+            | ServerMessage::SupportRefused { .. } => {}
         }
     }
 }
@@ -670,10 +675,15 @@ mod tests {
     #[test]
     fn an_advisor_conversation_that_ends_closes_its_channel() {
         let mut state = ChatState::default();
-        let conversation = crate::support::SupportConversation {
+        let customer = Uuid::new_v4();
+        state.apply(ServerMessage::Welcome {
+            user_id: customer,
+            protocol: PROTOCOL_VERSION,
+        });
+        let conversation = crate::protocol::support::SupportConversation {
             channel_id: Uuid::new_v4(),
             request_id: Uuid::new_v4(),
-            customer_id: Uuid::new_v4(),
+            customer_id: customer,
             customer_name: "Julie Petit".into(),
             advisor_id: Some(Uuid::new_v4()),
             advisor_name: "Claire Martin".into(),
@@ -685,11 +695,11 @@ mod tests {
         let channel = conversation.channel_id;
         state.apply(ServerMessage::SupportOpened { conversation });
         assert!(!state.channels[&channel].closed);
+        assert_eq!(state.advisor_channels[&channel], "Claire Martin");
         state.apply(ServerMessage::ConversationEnded {
             channel_id: channel,
         });
         assert!(state.channels[&channel].closed);
-        assert!(state.support.conversations[&channel].ended);
     }
 
     #[test]

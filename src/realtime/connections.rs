@@ -31,6 +31,9 @@ pub struct Peer {
     pub staff: bool,
 }
 
+/// A channel message's sequence and its encoded frame.
+pub type SequencedFrame = (i64, Arc<str>);
+
 /// A frame waiting in a socket's send queue.
 #[derive(Debug, Clone)]
 pub enum Outbound {
@@ -40,7 +43,7 @@ pub enum Outbound {
     /// follows the channel. A burst takes one place in the queue, not one per message.
     Sequenced {
         channel: Uuid,
-        frames: Arc<[(i64, Arc<str>)]>,
+        frames: Arc<[SequencedFrame]>,
     },
     /// The socket starts following `channel`: live messages are held until its backlog
     /// is sent, so that the channel goes out in order, each message once.
@@ -50,7 +53,7 @@ pub enum Outbound {
     /// A page of the backlog, in order; `done` releases the live messages held meanwhile.
     Backlog {
         channel: Uuid,
-        frames: Vec<(i64, Arc<str>)>,
+        frames: Vec<SequencedFrame>,
         done: bool,
     },
     /// The socket stops following `channel`.

@@ -4,7 +4,7 @@
 
 use super::{
     close::CloseReason,
-    connections::{Outbound, Peer, Registration},
+    connections::{Outbound, Peer, Registration, SequencedFrame},
     Realtime,
 };
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -166,7 +166,7 @@ enum Cursor {
     },
     Resuming {
         last: i64,
-        held: Vec<(i64, Arc<str>)>,
+        held: Vec<SequencedFrame>,
     },
 }
 

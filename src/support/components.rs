@@ -1,6 +1,7 @@
 //! The customers' « Parler à un conseiller » page, the advisors' desk on the admin
 //! dashboard (availability, queue, conversations) and the conversation archive.
 
+use super::client::SupportClient;
 use super::{
     advisors_label,
     api::{support_history, support_transcript},
@@ -8,7 +9,6 @@ use super::{
 };
 use crate::{
     chat::{
-        client::ChatClient,
         components::{ChannelView, ChatNotice, ConnectionBadge, UnreadBadge},
         state::Connection,
     },
@@ -38,32 +38,28 @@ fn ticking_now() -> RwSignal<i64> {
 /// queue, cancel, the conversation once accepted, and past conversations.
 #[component]
 pub fn AdvisorChatPage() -> impl IntoView {
-    let client = ChatClient::start();
-    client.follow_support();
+    let support = SupportClient::start();
+    let client = support.chat;
     let state = client.state;
+    let desk = support.state;
     let topic = RwSignal::new(String::new());
-    let available = Memo::new(move |_| state.with(|s| s.support.available_advisors));
-    let loaded = Memo::new(move |_| state.with(|s| s.support.loaded));
+    let available = Memo::new(move |_| desk.with(|s| s.available_advisors));
+    let loaded = Memo::new(move |_| desk.with(|s| s.loaded));
     let connected = Memo::new(move |_| state.with(|s| s.connection == Connection::Connected));
     let current = Memo::new(move |_| {
-        state.with(|s| {
-            s.support
-                .current_conversation()
-                .map(|c| (c.channel_id, c.ended))
-        })
+        desk.with(|s| s.current_conversation().map(|c| (c.channel_id, c.ended)))
     });
-    let waiting = Memo::new(move |_| state.with(|s| s.support.waiting.clone()));
-    let refused = Memo::new(move |_| state.with(|s| s.support.refused.clone()));
+    let waiting = Memo::new(move |_| desk.with(|s| s.waiting.clone()));
+    let refused = Memo::new(move |_| desk.with(|s| s.refused.clone()));
     // The archive reloads when a conversation opens or ends.
     let archive_version = Signal::derive(move || {
-        state.with(|s| {
-            s.support.conversations.len() * 2
-                + s.support.conversations.values().filter(|c| c.ended).count()
+        desk.with(|s| {
+            s.conversations.len() * 2 + s.conversations.values().filter(|c| c.ended).count()
         })
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        client.request_advisor(topic.get_untracked());
+        support.request_advisor(topic.get_untracked());
     };
     view! {
         <Seo title="Parler à un conseiller" description="Discutez en direct avec un conseiller commercial Paddock." path="/espace/conseiller" noindex=true/>
@@ -81,7 +77,7 @@ pub fn AdvisorChatPage() -> impl IntoView {
                     <ChannelView client channel/>
                     {ended.then(|| view! {
                         <p>
-                            <button type="button" class="button" on:click=move |_| state.update(|s| s.support.opened = None)>
+                            <button type="button" class="button" on:click=move |_| desk.update(|s| s.opened = None)>
                                 "Nouvelle demande"
                             </button>
                         </p>
@@ -97,7 +93,7 @@ pub fn AdvisorChatPage() -> impl IntoView {
                                 "Plus aucun conseiller n’est disponible pour le moment. Votre demande garde sa place dans la file : elle sera traitée dès le retour d’un conseiller. Vous pouvez aussi l’annuler."
                             </p>
                         </Show>
-                        <button type="button" class="button button-ghost" on:click=move |_| client.cancel_request()>
+                        <button type="button" class="button button-ghost" on:click=move |_| support.cancel_request()>
                             "Annuler ma demande"
                         </button>
                     </section>
@@ -147,21 +143,32 @@ pub fn AdvisorChatPage() -> impl IntoView {
 /// The advisor's desk, on the admin dashboard.
 #[component]
 pub fn SupportDesk() -> impl IntoView {
-    let client = ChatClient::start();
-    client.follow_support();
+    let support = SupportClient::start();
+    let client = support.chat;
     let state = client.state;
+    let desk = support.state;
     let now = ticking_now();
-    let available = Memo::new(move |_| state.with(|s| s.support.is_available(s.me)));
+    let available = Memo::new(move |_| support.is_available());
     let connected = Memo::new(move |_| state.with(|s| s.connection == Connection::Connected));
-    let queue = Memo::new(move |_| state.with(|s| s.support.queue.clone()));
-    let conversations = Memo::new(move |_| state.with(|s| s.support.open_conversations()));
+    let queue = Memo::new(move |_| desk.with(|s| s.queue.clone()));
+    let conversations = Memo::new(move |_| desk.with(|s| s.open_conversations()));
     let selected = RwSignal::new(None::<Uuid>);
     // The conversation on screen is read as messages come; the others count unread ones.
     Effect::new(move |_| client.view(selected.get()));
+    // New requests alert an available advisor, even with the tab in the background.
+    Effect::new(move |_| {
+        queue.track();
+        let arrivals = desk
+            .try_update_untracked(|s| s.take_arrivals())
+            .unwrap_or_default();
+        if !arrivals.is_empty() && untrack(|| support.is_available()) {
+            alert_advisor(&arrivals);
+        }
+    });
     // A conversation this advisor just accepted comes on screen.
     Effect::new(move |_| {
-        if let Some(channel) = state.with(|s| s.support.opened) {
-            state.update(|s| s.support.opened = None);
+        if let Some(channel) = desk.with(|s| s.opened) {
+            desk.update(|s| s.opened = None);
             selected.set(Some(channel));
         }
     });
@@ -182,7 +189,7 @@ pub fn SupportDesk() -> impl IntoView {
                             if available {
                                 prepare_alerts();
                             }
-                            client.set_available(available);
+                            support.set_available(available);
                         }/>
                     <span>{move || if available.get() { "Disponible pour le chat" } else { "Indisponible pour le chat" }}</span>
                 </label>
@@ -197,7 +204,7 @@ pub fn SupportDesk() -> impl IntoView {
             </Show>
             <ol class="support-queue" aria-labelledby="queue-title">
                 <For each=move || queue.get() key=|request| request.id let:request>
-                    <QueueEntry client request now/>
+                    <QueueEntry support request now/>
                 </For>
             </ol>
             <h3 id="open-title">"Mes conversations en cours"</h3>
@@ -235,7 +242,7 @@ fn conversation_label(conversation: &SupportConversation) -> String {
 
 /// One pending request: who, about what, for how long; accept, or refuse with a reason.
 #[component]
-fn QueueEntry(client: ChatClient, request: QueuedRequest, now: RwSignal<i64>) -> impl IntoView {
+fn QueueEntry(support: SupportClient, request: QueuedRequest, now: RwSignal<i64>) -> impl IntoView {
     let requested = millis_of(&request.requested_at);
     let reason = RwSignal::new(String::new());
     let id = request.id;
@@ -254,12 +261,12 @@ fn QueueEntry(client: ChatClient, request: QueuedRequest, now: RwSignal<i64>) ->
             <div class="queue-actions">
                 <button type="button" class="button button-primary"
                     aria-label=format!("Accepter la demande de {name}")
-                    on:click=move |_| client.accept_request(id)>"Accepter"</button>
+                    on:click=move |_| support.accept_request(id)>"Accepter"</button>
                 <details class="refuse">
                     <summary class="button button-ghost">"Refuser"</summary>
                     <form class="form-inline" on:submit=move |event: leptos::ev::SubmitEvent| {
                         event.prevent_default();
-                        client.refuse_request(id, reason.get_untracked());
+                        support.refuse_request(id, reason.get_untracked());
                     }>
                         <label for=reason_id.clone()>"Motif (facultatif, visible du client)"</label>
                         <input id=reason_id type="text" maxlength="300"

@@ -6,7 +6,10 @@
 //! travel on the same WebSocket as the chat; their frames are in `protocol::support`.
 
 pub mod api;
+pub mod client;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod delivery;
 #[cfg(feature = "ssr")]
 pub mod events;
 #[cfg(feature = "ssr")]

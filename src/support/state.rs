@@ -1,5 +1,5 @@
-//! What the browser knows of the advisor chat, updated by each server frame. Pure, like
-//! the chat state it belongs to; unit tests drive it directly.
+//! What the browser knows of the advisor chat, updated by the frames of the page's
+//! socket (see `client`). Pure: unit tests drive it directly.
 
 use super::{QueuedRequest, SupportConversation, WaitingRequest};
 use crate::protocol::ServerMessage;

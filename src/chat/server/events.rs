@@ -1,21 +1,16 @@
-//! The chat's events on the bus (topic `chat`) and their delivery to this instance's
-//! sockets: messages, room changes, occupancy, typing, new direct conversations.
+//! The chat's events on the bus (topic `chat`): messages, room changes, occupancy,
+//! typing, new direct conversations. Delivered to sockets by [`super::delivery`].
 
-use super::store;
 use crate::{
     error::AppError,
-    protocol::{
-        chat::{ChatMessage, DirectSummary},
-        ServerMessage,
-    },
+    protocol::chat::ChatMessage,
     realtime::{
-        bus::{self, Subscriber, Work, MAX_PAYLOAD_BYTES},
-        connections::{Connections, Outbound, Topic},
+        bus::{self, MAX_PAYLOAD_BYTES},
+        connections::Topic,
     },
 };
 use serde::{Deserialize, Serialize};
-use sqlx::{PgConnection, PgPool};
-use std::sync::Arc;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub const TOPIC: &str = "chat";
@@ -97,129 +92,6 @@ pub fn stored_payloads(messages: &[ChatMessage]) -> Vec<String> {
     }
     flush(&mut current, &mut payloads);
     payloads
-}
-
-/// Delivers the chat's events to this instance's sockets.
-pub struct ChatEvents {
-    pub pool: PgPool,
-    pub connections: Arc<Connections>,
-}
-
-impl ChatEvents {
-    /// Delivers messages (in sequence order per channel): each encoded once, and each
-    /// channel's run queued as one item on each socket that follows it.
-    fn deliver_messages(&self, messages: Vec<ChatMessage>) {
-        let mut runs: Vec<(Uuid, Vec<(i64, Arc<str>)>)> = Vec::new();
-        for message in messages {
-            let channel = message.channel_id;
-            if !self.connections.has_subscribers(Topic::Channel(channel)) {
-                continue;
-            }
-            let frame = (message.seq, ServerMessage::Message(message).encode());
-            match runs.iter_mut().find(|(id, _)| *id == channel) {
-                Some((_, frames)) => frames.push(frame),
-                None => runs.push((channel, vec![frame])),
-            }
-        }
-        for (channel, frames) in runs {
-            let frames = Outbound::Sequenced {
-                channel,
-                frames: frames.into(),
-            };
-            self.connections
-                .to_topic(Topic::Channel(channel), frames, None);
-        }
-    }
-}
-
-impl Subscriber for ChatEvents {
-    fn on_event(self: Arc<Self>, event: serde_json::Value) -> Option<Work> {
-        let event = match serde_json::from_value::<ChatEvent>(event) {
-            Ok(event) => event,
-            Err(err) => {
-                tracing::warn!(%err, "unreadable chat event");
-                return None;
-            }
-        };
-        match event {
-            ChatEvent::Messages { messages } => {
-                self.deliver_messages(messages);
-                None
-            }
-            ChatEvent::Stored { channel_id, seq } => {
-                if !self.connections.has_subscribers(Topic::Channel(channel_id)) {
-                    return None;
-                }
-                Some(Box::pin(async move {
-                    match store::message_at(&self.pool, channel_id, seq).await {
-                        Ok(Some(message)) => self.deliver_messages(vec![message]),
-                        Ok(None) => tracing::warn!(%channel_id, seq, "notified message not found"),
-                        Err(_) => {}
-                    }
-                }))
-            }
-            ChatEvent::RoomUpdated { room_id } => Some(Box::pin(async move {
-                if let Ok(Some(room)) = store::room_summary(&self.pool, room_id).await {
-                    let frame = ServerMessage::RoomUpdated { room }.encode();
-                    self.connections
-                        .to_topic(ROOM_LIST, Outbound::Frame(frame), None);
-                }
-            })),
-            ChatEvent::RoomClosed { room_id } => {
-                // The room list, and the members looking at the room: each told once.
-                let frame = ServerMessage::RoomClosed { room_id }.encode();
-                self.connections.to_topics(
-                    &[ROOM_LIST, Topic::Channel(room_id)],
-                    Outbound::Frame(frame),
-                );
-                None
-            }
-            ChatEvent::Occupancy { room_id, members } => {
-                let frame = ServerMessage::Occupancy { room_id, members }.encode();
-                self.connections
-                    .to_topic(ROOM_LIST, Outbound::Frame(frame), None);
-                None
-            }
-            ChatEvent::Typing {
-                channel_id,
-                user_id,
-                name,
-            } => {
-                let frame = ServerMessage::Typing {
-                    channel_id,
-                    user_id,
-                    name,
-                }
-                .encode();
-                self.connections.to_topic(
-                    Topic::Channel(channel_id),
-                    Outbound::Frame(frame),
-                    Some(user_id),
-                );
-                None
-            }
-            ChatEvent::DirectOpened {
-                channel_id,
-                from,
-                from_name,
-                to,
-            } => {
-                let direct = DirectSummary {
-                    channel_id,
-                    other_id: from,
-                    other_name: from_name,
-                    last_seq: 0,
-                };
-                let frame = ServerMessage::DirectOpened {
-                    direct,
-                    last_seq: 0,
-                }
-                .encode();
-                self.connections.to_user(to, Outbound::Frame(frame));
-                None
-            }
-        }
-    }
 }
 
 #[cfg(test)]

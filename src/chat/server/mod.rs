@@ -1,6 +1,7 @@
 //! Server side of the chat: storage, the group-commit writer, its events on the bus and
 //! its frames on the socket.
 
+pub mod delivery;
 pub mod events;
 pub mod socket;
 pub mod store;
