@@ -254,7 +254,9 @@ impl FrameHandler for SocketFrames {
     async fn on_text(&mut self, socket: &Registration, text: &str) -> Option<Later> {
         let Ok(message) = serde_json::from_str::<ClientMessage>(text) else {
             let error = AppError::invalid_input("Message illisible : JSON du protocole attendu.");
-            socket.send(Outbound::Frame(ServerMessage::error(error, None).encode()));
+            socket
+                .reply(Outbound::Frame(ServerMessage::error(error, None).encode()))
+                .await;
             return None;
         };
         let handled = match message {
@@ -266,7 +268,9 @@ impl FrameHandler for SocketFrames {
         match handled {
             Ok(later) => later,
             Err(error) => {
-                socket.send(Outbound::Frame(ServerMessage::error(error, None).encode()));
+                socket
+                    .reply(Outbound::Frame(ServerMessage::error(error, None).encode()))
+                    .await;
                 None
             }
         }

@@ -120,12 +120,15 @@ pub struct Registration {
     pub peer: Arc<Peer>,
     pub kick: Arc<Kick>,
     connections: Arc<Connections>,
+    queue: mpsc::Sender<Outbound>,
 }
 
 impl Registration {
-    /// Queues a frame for this socket (see [`Connections::send_to`]).
-    pub fn send(&self, frame: Outbound) -> bool {
-        self.connections.send_to(self.id, frame)
+    /// Queues an answer to this socket's own frames. Waits while the queue is full: a
+    /// client that sends faster than it reads is slowed down, not closed (its writer's
+    /// time limit closes it if it stops reading). False once the socket is gone.
+    pub async fn reply(&self, frame: Outbound) -> bool {
+        self.queue.send(frame).await.is_ok()
     }
 
     pub fn connections(&self) -> &Arc<Connections> {
@@ -168,7 +171,7 @@ impl Connections {
             id,
             Conn {
                 peer: peer.clone(),
-                tx,
+                tx: tx.clone(),
                 kick: kick.clone(),
             },
         );
@@ -179,6 +182,7 @@ impl Connections {
             peer,
             kick,
             connections: self.clone(),
+            queue: tx,
         };
         (registration, rx)
     }
@@ -224,16 +228,8 @@ impl Connections {
         self.read().topics.contains_key(&topic)
     }
 
-    /// Queues `frame` on one socket. A full queue closes the socket with 1013 (it
-    /// resumes from its last sequence when it reconnects). False if the socket is gone.
-    pub fn send_to(&self, id: ConnId, frame: Outbound) -> bool {
-        let inner = self.read();
-        inner
-            .conns
-            .get(&id)
-            .is_some_and(|conn| Self::queue(conn, frame))
-    }
-
+    /// Queues `frame` on a socket. A full queue closes the socket with 1013 (it resumes
+    /// from its last sequence when it reconnects).
     fn queue(conn: &Conn, frame: Outbound) -> bool {
         match conn.tx.try_send(frame) {
             Ok(()) => true,

@@ -41,6 +41,9 @@ const MAX_FRAMES_PER_FLUSH: usize = 64;
 const MAX_HELD_WHILE_RESUMING: usize = 1024;
 /// How long a closing socket waits for its replies to arrive.
 const DRAIN_REPLIES: Duration = Duration::from_secs(5);
+/// How long a socket that sent its close frame waits for the client's: closing the
+/// connection with unread data would reset it, and the client could lose the frame.
+const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
 
 /// Runs one socket until it closes: registers it, sends `welcome`, reads and writes.
 pub async fn run<H: FrameHandler>(
@@ -53,7 +56,7 @@ pub async fn run<H: FrameHandler>(
     let user_id = peer.user_id;
     let (registration, queue) = realtime.connections.register(peer);
     realtime.presence.mark_online(user_id).await;
-    registration.send(Outbound::Frame(welcome));
+    registration.reply(Outbound::Frame(welcome)).await;
     let (sink, stream) = socket.split();
     let (written_tx, written) = watch::channel(false);
     let writer = tokio::spawn(write_loop(
@@ -96,24 +99,24 @@ async fn read_loop<H: FrameHandler>(
     loop {
         tokio::select! {
             biased;
-            _ = writer_done.changed() => return,
+            _ = writer_done.changed() => return finish_close(stream).await,
             _ = shutdown.changed() => {
                 // Stop reading; answer what is in flight, then close with 1001.
                 let _ = tokio::time::timeout(DRAIN_REPLIES, async {
                     while let Some(reply) = waiting.next().await {
                         if let Some(frame) = reply {
-                            socket.send(Outbound::Frame(frame));
+                            socket.reply(Outbound::Frame(frame)).await;
                         }
                     }
                 })
                 .await;
-                socket.send(Outbound::Close(CloseReason::ShuttingDown));
+                socket.reply(Outbound::Close(CloseReason::ShuttingDown)).await;
                 let _ = tokio::time::timeout(DRAIN_REPLIES, writer_done.changed()).await;
-                return;
+                return finish_close(stream).await;
             }
             Some(reply) = waiting.next(), if !waiting.is_empty() => {
                 if let Some(frame) = reply {
-                    socket.send(Outbound::Frame(frame));
+                    socket.reply(Outbound::Frame(frame)).await;
                 }
             }
             incoming = stream.next(), if waiting.len() < MAX_WAITING_REPLIES => match incoming {
@@ -125,7 +128,7 @@ async fn read_loop<H: FrameHandler>(
                 }
                 Some(Ok(Message::Binary(_))) => {
                     last_heard = Instant::now();
-                    socket.send(Outbound::Frame(binary_refused()));
+                    socket.reply(Outbound::Frame(binary_refused())).await;
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => last_heard = Instant::now(),
                 Some(Ok(Message::Close(_))) | None => return,
@@ -140,10 +143,23 @@ async fn read_loop<H: FrameHandler>(
             _ = tokio::time::sleep_until(last_heard + idle_timeout) => {
                 socket.kick.kick(CloseReason::Idle);
                 let _ = tokio::time::timeout(DRAIN_REPLIES, writer_done.changed()).await;
-                return;
+                return finish_close(stream).await;
             }
         }
     }
+}
+
+/// After our close frame: reads (and drops) what the client still sends until its own
+/// close frame, so that the connection ends cleanly rather than with a reset.
+async fn finish_close(mut stream: SplitStream<WebSocket>) {
+    let _ = tokio::time::timeout(CLOSE_HANDSHAKE, async {
+        while let Some(Ok(message)) = stream.next().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 fn binary_refused() -> Arc<str> {

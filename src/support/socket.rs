@@ -79,10 +79,12 @@ impl SupportSocket {
                 let (available, requests) = server::queue_state(pool).await?;
                 let state = queue_view(self.user.is_admin(), user, &available, &requests);
                 let conversations = server::open_conversations_of(pool, user).await?;
-                socket.send(Outbound::Frame(state.encode()));
-                socket.send(Outbound::Frame(
-                    ServerMessage::SupportConversations { conversations }.encode(),
-                ));
+                socket.reply(Outbound::Frame(state.encode())).await;
+                socket
+                    .reply(Outbound::Frame(
+                        ServerMessage::SupportConversations { conversations }.encode(),
+                    ))
+                    .await;
             }
             SupportRequest::SetAvailable { available } => {
                 self.advisor_only()?;

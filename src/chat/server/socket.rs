@@ -32,8 +32,8 @@ pub struct ChatSocket {
     pub user: CurrentUser,
 }
 
-fn reply(socket: &Registration, message: ServerMessage) {
-    socket.send(Outbound::Frame(message.encode()));
+async fn reply(socket: &Registration, message: ServerMessage) {
+    socket.reply(Outbound::Frame(message.encode())).await;
 }
 
 impl ChatSocket {
@@ -68,21 +68,22 @@ impl ChatSocket {
                         directs,
                         unread,
                     },
-                );
+                )
+                .await;
             }
             ChatRequest::Join { room_id } => {
                 let (room, last_seq) = store::join_room(pool, user, room_id).await?;
-                reply(socket, ServerMessage::Joined { room, last_seq });
+                reply(socket, ServerMessage::Joined { room, last_seq }).await;
             }
             ChatRequest::Leave { room_id } => {
                 store::leave_room(pool, user, room_id).await?;
                 connections.unsubscribe(socket.id, Topic::Channel(room_id));
-                socket.send(Outbound::Forget { channel: room_id });
-                reply(socket, ServerMessage::Left { room_id });
+                socket.reply(Outbound::Forget { channel: room_id }).await;
+                reply(socket, ServerMessage::Left { room_id }).await;
             }
             ChatRequest::OpenDirect { user_id } => {
                 let (direct, last_seq) = store::open_direct(pool, &self.user, user_id).await?;
-                reply(socket, ServerMessage::DirectOpened { direct, last_seq });
+                reply(socket, ServerMessage::DirectOpened { direct, last_seq }).await;
             }
             ChatRequest::Subscribe {
                 channel_id,
@@ -106,7 +107,8 @@ impl ChatSocket {
                         messages,
                         has_more,
                     },
-                );
+                )
+                .await;
             }
             ChatRequest::Typing { channel_id } => {
                 store::ensure_member(pool, user, channel_id).await?;
@@ -121,7 +123,7 @@ impl ChatSocket {
             ChatRequest::Members { room_id } => {
                 store::ensure_member(pool, user, room_id).await?;
                 let members = store::room_members(pool, room_id).await?;
-                reply(socket, ServerMessage::Members { room_id, members });
+                reply(socket, ServerMessage::Members { room_id, members }).await;
             }
             ChatRequest::MarkRead { channel_id, seq } => {
                 store::mark_read(pool, user, channel_id, seq).await?;
@@ -140,9 +142,11 @@ impl ChatSocket {
     ) -> Result<(), AppError> {
         let pool = &self.chat.pool;
         store::ensure_member(pool, self.user.id, channel_id).await?;
-        socket.send(Outbound::StartResume {
-            channel: channel_id,
-        });
+        socket
+            .reply(Outbound::StartResume {
+                channel: channel_id,
+            })
+            .await;
         socket
             .connections()
             .subscribe(socket.id, Topic::Channel(channel_id));
@@ -157,12 +161,14 @@ impl ChatSocket {
                     (message.seq, ServerMessage::Message(message).encode())
                 })
                 .collect();
-            if !socket.send(Outbound::Backlog {
-                channel: channel_id,
-                frames,
-                done,
-            }) || done
-            {
+            let sent = socket
+                .reply(Outbound::Backlog {
+                    channel: channel_id,
+                    frames,
+                    done,
+                })
+                .await;
+            if !sent || done {
                 return Ok(());
             }
         }
