@@ -79,7 +79,7 @@ fn Conversation(conversation: BotView, send: ServerAction<SendAnswer>) -> impl I
             </div>
             <ActionForm action=send attr:class="bot-input">
                 <label for="bot-answer" class="visually-hidden">"Votre réponse"</label>
-                <input id="bot-answer" name="text" type="text" required maxlength="500" autocomplete="off" placeholder=input_hint node_ref=input/>
+                <input id="bot-answer" name="text" type="text" required maxlength=super::MAX_ANSWER_CHARS.to_string() autocomplete="off" placeholder=input_hint node_ref=input/>
                 <button type="submit" class="button button-primary" disabled=move || send.pending().get()>"Envoyer"</button>
             </ActionForm>
         </section>

@@ -15,6 +15,9 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// Longest answer the assistant reads.
+pub const MAX_ANSWER_CHARS: usize = 500;
+
 /// The four appointment calendars; a booking in one never touches another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

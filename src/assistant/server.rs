@@ -1,6 +1,7 @@
 //! Server side of the assistant: each customer's workflow state and transcript, free
 //! slots, and atomic bookings.
 
+use super::MAX_ANSWER_CHARS;
 use super::{
     machine::{self, BotState, Contact, Effect, Step},
     schedule::{Availability, Schedule},
@@ -15,8 +16,6 @@ use sqlx::{PgConnection, PgPool};
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Longest answer the assistant reads.
-pub const MAX_ANSWER_CHARS: usize = 500;
 /// Lines of transcript shown on the assistant page.
 const TRANSCRIPT_LINES: i64 = 60;
 

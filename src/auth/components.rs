@@ -27,7 +27,7 @@ pub fn PasswordField(
                     autocomplete=autocomplete
                     required
                     minlength=if autocomplete == "new-password" { Some("10") } else { None }
-                    maxlength="128"
+                    maxlength=super::MAX_PASSWORD_CHARS.to_string()
                     aria-describedby=hint.map(|_| hint_id.clone())
                 />
                 <button
@@ -78,7 +78,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="hidden" name="next" prop:value=next/>
                     <div class="field">
                         <label for="login-email">"Adresse e-mail"</label>
-                        <input id="login-email" name="email" type="email" autocomplete="email" required maxlength="254"/>
+                        <input id="login-email" name="email" type="email" autocomplete="email" required maxlength=super::MAX_EMAIL_CHARS.to_string()/>
                     </div>
                     <PasswordField id="login-password" name="password" label="Mot de passe" autocomplete="current-password"/>
                     <FormError error/>
@@ -109,11 +109,11 @@ pub fn RegisterPage() -> impl IntoView {
                 <ActionForm action=auth.register attr:class="form" attr:novalidate="">
                     <div class="field">
                         <label for="register-email">"Adresse e-mail"</label>
-                        <input id="register-email" name="email" type="email" autocomplete="email" required maxlength="254"/>
+                        <input id="register-email" name="email" type="email" autocomplete="email" required maxlength=super::MAX_EMAIL_CHARS.to_string()/>
                     </div>
                     <div class="field">
                         <label for="register-name">"Nom affiché"</label>
-                        <input id="register-name" name="display_name" type="text" autocomplete="name" required minlength="2" maxlength="60"/>
+                        <input id="register-name" name="display_name" type="text" autocomplete="name" required minlength=super::MIN_DISPLAY_NAME_CHARS.to_string() maxlength=super::MAX_DISPLAY_NAME_CHARS.to_string()/>
                     </div>
                     <PasswordField
                         id="register-password"

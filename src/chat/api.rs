@@ -90,10 +90,13 @@ pub async fn search_customers(query: String) -> Result<Vec<CustomerHit>, AppErro
         async {
             let user = require_user().await?;
             let query = query.trim();
-            if !(2..=60).contains(&query.chars().count()) {
-                return Err(AppError::invalid_input(
-                    "Tapez de 2 à 60 caractères pour chercher un client.",
-                ));
+            if !(super::MIN_SEARCH_CHARS..=super::MAX_SEARCH_CHARS).contains(&query.chars().count())
+            {
+                return Err(AppError::invalid_input(format!(
+                    "Tapez de {} à {} caractères pour chercher un client.",
+                    super::MIN_SEARCH_CHARS,
+                    super::MAX_SEARCH_CHARS
+                )));
             }
             let hits =
                 super::server::store::search_customers(&app_state()?.pool, user.id, query).await?;

@@ -21,12 +21,14 @@ pub struct ChatClient {
     /// Frames sent again on every (re)connection, such as following the advisor chat.
     on_connect: StoredValue<Vec<ClientMessage>>,
     /// Other parts of the page that read the frames too (the advisor chat's state).
+    #[cfg(feature = "hydrate")]
     listeners: StoredValue<Vec<FrameListener>, LocalStorage>,
     /// The current socket's event handlers, released when it is replaced.
     #[cfg(feature = "hydrate")]
     handlers: StoredValue<Option<Handlers>, LocalStorage>,
 }
 
+#[cfg(feature = "hydrate")]
 type FrameListener = std::rc::Rc<dyn Fn(&crate::protocol::ServerMessage)>;
 
 #[cfg(feature = "hydrate")]
@@ -46,6 +48,7 @@ impl ChatClient {
             #[cfg(feature = "hydrate")]
             attempt: StoredValue::new(0),
             on_connect: StoredValue::new(Vec::new()),
+            #[cfg(feature = "hydrate")]
             listeners: StoredValue::new_local(Vec::new()),
             #[cfg(feature = "hydrate")]
             handlers: StoredValue::new_local(None),
@@ -87,9 +90,13 @@ impl ChatClient {
     }
 
     /// Lets `listener` read every frame the server sends, before the chat applies it.
+    /// (The server renders the page once and receives no frame.)
     pub fn listen(&self, listener: impl Fn(&crate::protocol::ServerMessage) + 'static) {
+        #[cfg(feature = "hydrate")]
         self.listeners
             .update_value(|listeners| listeners.push(std::rc::Rc::new(listener)));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = listener;
     }
 
     /// Ends an advisor conversation (either participant).

@@ -281,7 +281,7 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
             </Show>
             <form class="composer" on:submit=submit>
                 <label for="composer-input" class="visually-hidden">"Votre message"</label>
-                <input id="composer-input" type="text" maxlength="2000" autocomplete="off"
+                <input id="composer-input" type="text" maxlength=super::MAX_MESSAGE_CHARS.to_string() autocomplete="off"
                     placeholder=move || match (closed(), is_support()) {
                         (true, true) => "Conversation terminée",
                         (true, false) => "Salon fermé",
@@ -312,7 +312,7 @@ fn CustomerSearch(client: ChatClient) -> impl IntoView {
             }>
             <label for="customer-query">"Écrire à un client"</label>
             <div class="bot-input">
-                <input id="customer-query" type="search" minlength="2" maxlength="60" placeholder="Nom ou e-mail"
+                <input id="customer-query" type="search" minlength=super::MIN_SEARCH_CHARS.to_string() maxlength=super::MAX_SEARCH_CHARS.to_string() placeholder="Nom ou e-mail"
                     prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e))/>
                 <button type="submit" class="button">"Chercher"</button>
             </div>
@@ -415,11 +415,11 @@ pub fn AdminRoomsPage() -> impl IntoView {
                 <ActionForm action=create attr:class="form form-inline">
                     <div class="field">
                         <label for="room-name">"Nom du salon"</label>
-                        <input id="room-name" name="name" type="text" required minlength="3" maxlength="60"/>
+                        <input id="room-name" name="name" type="text" required minlength=super::MIN_ROOM_NAME_CHARS.to_string() maxlength=super::MAX_ROOM_NAME_CHARS.to_string()/>
                     </div>
                     <div class="field">
                         <label for="room-capacity">"Capacité"</label>
-                        <input id="room-capacity" name="capacity" type="number" required min="2" max="500" value="20"/>
+                        <input id="room-capacity" name="capacity" type="number" required min=super::MIN_ROOM_CAPACITY.to_string() max=super::MAX_ROOM_CAPACITY.to_string() value="20"/>
                     </div>
                     <button type="submit" class="button button-primary">"Créer le salon"</button>
                 </ActionForm>
@@ -447,12 +447,12 @@ pub fn AdminRoomsPage() -> impl IntoView {
                                         </p>
                                         <ActionForm action=rename attr:class="form-inline">
                                             <input type="hidden" name="room_id" value=rename_id/>
-                                            <label>"Nouveau nom" <span class="visually-hidden">{format!(" du salon {}", room_name_a)}</span> <input name="name" type="text" required minlength="3" maxlength="60" value=current_name/></label>
+                                            <label>"Nouveau nom" <span class="visually-hidden">{format!(" du salon {}", room_name_a)}</span> <input name="name" type="text" required minlength=super::MIN_ROOM_NAME_CHARS.to_string() maxlength=super::MAX_ROOM_NAME_CHARS.to_string() value=current_name/></label>
                                             <button type="submit" class="button">"Renommer"</button>
                                         </ActionForm>
                                         <ActionForm action=resize attr:class="form-inline">
                                             <input type="hidden" name="room_id" value=resize_id/>
-                                            <label>"Capacité" <span class="visually-hidden">{format!(" du salon {}", room_name_b)}</span> <input name="capacity" type="number" required min="2" max="500" value=capacity/></label>
+                                            <label>"Capacité" <span class="visually-hidden">{format!(" du salon {}", room_name_b)}</span> <input name="capacity" type="number" required min=super::MIN_ROOM_CAPACITY.to_string() max=super::MAX_ROOM_CAPACITY.to_string() value=capacity/></label>
                                             <button type="submit" class="button">"Modifier la capacité"</button>
                                         </ActionForm>
                                         <ActionForm action=delete attr:class="form-inline">

@@ -19,6 +19,9 @@ pub const MAX_ROOM_NAME_CHARS: usize = 60;
 pub const MIN_ROOM_CAPACITY: i32 = 2;
 pub const MAX_ROOM_CAPACITY: i32 = 500;
 pub const MAX_MESSAGE_CHARS: usize = 2000;
+/// A customer search: 2 to 60 characters.
+pub const MIN_SEARCH_CHARS: usize = 2;
+pub const MAX_SEARCH_CHARS: usize = 60;
 
 /// A room name, trimmed with inner spaces collapsed, 3 to 60 characters.
 pub fn normalize_room_name(raw: &str) -> Result<String, AppError> {

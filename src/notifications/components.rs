@@ -5,7 +5,7 @@ use super::{
     api::{mark_notifications_read, sent_notifications, SendNotification},
     is_external,
     state::Inbox,
-    MAX_BODY_CHARS, MAX_TITLE_CHARS,
+    MAX_BODY_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS,
 };
 use crate::ui::{day_of, every, ErrorAlert, Seo};
 use leptos::prelude::*;
@@ -237,7 +237,7 @@ pub fn AdminNotificationsPage() -> impl IntoView {
                         </div>
                         <div class="field">
                             <label for="notification-link">"Lien (facultatif)"</label>
-                            <input id="notification-link" name="link" type="text" maxlength="500" placeholder="/espace/salons ou https://…"
+                            <input id="notification-link" name="link" type="text" maxlength=MAX_LINK_CHARS.to_string() placeholder="/espace/salons ou https://…"
                                 aria-describedby="link-hint"
                                 prop:value=move || link.get() on:input=move |e| link.set(event_target_value(&e))/>
                             <p id="link-hint" class="field-hint">"Une page Paddock (commençant par /) ou une adresse https://."</p>

@@ -55,7 +55,7 @@ pub async fn run<H: FrameHandler>(
 ) {
     let user_id = peer.user_id;
     let (registration, queue) = realtime.connections.register(peer);
-    realtime.presence.mark_online(user_id).await;
+    Box::pin(realtime.presence.mark_online(user_id)).await;
     registration.reply(Outbound::Frame(welcome)).await;
     let (sink, stream) = socket.split();
     let (written_tx, written) = watch::channel(false);
@@ -122,7 +122,9 @@ async fn read_loop<H: FrameHandler>(
             incoming = stream.next(), if waiting.len() < MAX_WAITING_REPLIES => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
-                    if let Some(later) = handler.on_text(socket, text.as_str()).await {
+                    // Boxed: the handler's future (database queries) is large, and an
+                    // idle socket should not carry it.
+                    if let Some(later) = Box::pin(handler.on_text(socket, text.as_str())).await {
                         waiting.push_back(later);
                     }
                 }

@@ -110,7 +110,7 @@ pub fn AdvisorChatPage() -> impl IntoView {
                         <form class="form" on:submit=submit>
                             <div class="field">
                                 <label for="advisor-topic">"Sujet (facultatif)"</label>
-                                <input id="advisor-topic" type="text" maxlength="120" autocomplete="off"
+                                <input id="advisor-topic" type="text" maxlength=super::MAX_TOPIC_CHARS.to_string() autocomplete="off"
                                     placeholder="Ex. : essai du trail 700, reprise de ma moto"
                                     prop:value=move || topic.get()
                                     on:input=move |e| topic.set(event_target_value(&e))/>
@@ -269,7 +269,7 @@ fn QueueEntry(support: SupportClient, request: QueuedRequest, now: RwSignal<i64>
                         support.refuse_request(id, reason.get_untracked());
                     }>
                         <label for=reason_id.clone()>"Motif (facultatif, visible du client)"</label>
-                        <input id=reason_id type="text" maxlength="300"
+                        <input id=reason_id type="text" maxlength=super::MAX_REASON_CHARS.to_string()
                             prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e))/>
                         <button type="submit" class="button button-danger">"Confirmer le refus"</button>
                     </form>
