@@ -44,9 +44,11 @@ pub struct Settings {
     /// Frames a WebSocket may have waiting; a client that falls further behind is
     /// disconnected (and resumes) rather than slowing the room for everyone.
     pub ws_send_queue: usize,
-    /// The server pings each WebSocket this often, and checks its session is alive.
+    /// The server pings each WebSocket this often, and checks the sessions of its
+    /// sockets and streams.
     pub ws_ping_seconds: u64,
-    /// A WebSocket silent for this long is closed.
+    /// A WebSocket that answers nothing (not even a ping) for this long is closed: a
+    /// client that stopped reading is found within this time, whatever the traffic.
     pub ws_idle_timeout_seconds: u64,
     /// A write to a WebSocket that takes longer closes it (a client that stopped reading).
     pub ws_write_timeout_seconds: u64,
@@ -78,8 +80,8 @@ impl Default for Settings {
             booking: Schedule::default(),
             chat_posts_per_10_seconds: 20,
             ws_send_queue: 256,
-            ws_ping_seconds: 20,
-            ws_idle_timeout_seconds: 60,
+            ws_ping_seconds: 5,
+            ws_idle_timeout_seconds: 12,
             ws_write_timeout_seconds: 10,
             chat_post_queue: 4096,
             advisor_grace_seconds: 30,

@@ -27,20 +27,6 @@ async fn stored_messages(app: &TestApp, channel: Uuid) -> i64 {
         .unwrap()
 }
 
-async fn create_room(app: &TestApp, name: &str, capacity: i32) -> Uuid {
-    let admin = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let response = app
-        .call(
-            &admin,
-            "admin/rooms/create",
-            &[("name", name), ("capacity", &capacity.to_string())],
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let room: Value = response.json().await.unwrap();
-    room["id"].as_str().unwrap().parse().unwrap()
-}
-
 async fn admin_call(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
     let admin = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     app.call(&admin, endpoint, form).await

@@ -10,42 +10,6 @@ use sqlx::PgPool;
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
-async fn create_room(app: &TestApp, name: &str, capacity: i32) -> Uuid {
-    let admin = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let response = app
-        .call(
-            &admin,
-            "admin/rooms/create",
-            &[("name", name), ("capacity", &capacity.to_string())],
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let room: Value = response.json().await.unwrap();
-    room["id"].as_str().unwrap().parse().unwrap()
-}
-
-/// Creates customers with Julie's password and returns their emails.
-async fn customers(app: &TestApp, prefix: &str, count: usize) -> Vec<String> {
-    let hash: String = sqlx::query_scalar("select password_hash from users where email = $1")
-        .bind(CUSTOMER_EMAIL)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let mut emails = Vec::new();
-    for n in 0..count {
-        let email = format!("{prefix}{n}@paddock.test");
-        sqlx::query("insert into users (email, display_name, password_hash) values ($1, $2, $3)")
-            .bind(&email)
-            .bind(format!("Pilote {prefix} {n}"))
-            .bind(&hash)
-            .execute(&app.pool)
-            .await
-            .unwrap();
-        emails.push(email);
-    }
-    emails
-}
-
 #[sqlx::test]
 async fn twenty_concurrent_senders_fill_sequences_one_to_a_thousand(pool: PgPool) {
     let app = TestApp::spawn_with(pool, |s| {

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{ws::*, *};
-use serde_json::{json, Value};
+use serde_json::json;
 use sqlx::PgPool;
 use std::time::Duration;
 use uuid::Uuid;
@@ -33,18 +33,7 @@ async fn a_client_that_stops_reading_is_closed_and_counted_out(pool: PgPool) {
     })
     .await;
     let connections = app.state.as_ref().unwrap().realtime.connections.clone();
-    let admin = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let created: Value = app
-        .call(
-            &admin,
-            "admin/rooms/create",
-            &[("name", "Salle d’attente"), ("capacity", "10")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let room: Uuid = created["id"].as_str().unwrap().parse().unwrap();
+    let room = create_room(&app, "Salle d’attente", 10).await;
 
     // Julie follows the room, then stops reading her socket.
     let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;

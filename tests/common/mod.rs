@@ -145,3 +145,41 @@ pub fn session_cookie(response: &Response) -> Option<String> {
         .find(|v| v.starts_with("paddock_session=") || v.starts_with("__Host-paddock_session="))
         .map(str::to_owned)
 }
+
+/// Creates a room through the admin API and returns its id.
+pub async fn create_room(app: &TestApp, name: &str, capacity: i32) -> uuid::Uuid {
+    let admin = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let response = app
+        .call(
+            &admin,
+            "admin/rooms/create",
+            &[("name", name), ("capacity", &capacity.to_string())],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let room: serde_json::Value = response.json().await.unwrap();
+    room["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// Creates `count` customers with Julie's password (no argon2 per account) and returns
+/// their emails: `{prefix}{n}@paddock.test`.
+pub async fn customers(app: &TestApp, prefix: &str, count: usize) -> Vec<String> {
+    let hash: String = sqlx::query_scalar("select password_hash from users where email = $1")
+        .bind(CUSTOMER_EMAIL)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut emails = Vec::new();
+    for n in 0..count {
+        let email = format!("{prefix}{n}@paddock.test");
+        sqlx::query("insert into users (email, display_name, password_hash) values ($1, $2, $3)")
+            .bind(&email)
+            .bind(format!("Pilote {prefix} {n}"))
+            .bind(&hash)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        emails.push(email);
+    }
+    emails
+}

@@ -10,14 +10,11 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
-use std::{
-    collections::{HashMap, HashSet},
-    time::Duration,
-};
+use std::{collections::HashMap, time::Duration};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-/// How long the writer waits for more posts once one arrived.
+/// Under load, how long the writer waits for more posts once one arrived.
 pub const COMMIT_WINDOW: Duration = Duration::from_millis(1);
 /// Posts written at most in one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -82,18 +79,25 @@ impl PostWriter {
 }
 
 async fn write_batches(pool: PgPool, mut queue: mpsc::Receiver<(NewPost, Reply)>) {
+    let mut busy = false;
     while let Some(first) = queue.recv().await {
         let mut batch = vec![first];
-        let window = tokio::time::Instant::now() + COMMIT_WINDOW;
+        // Under load (the last batch had company), wait a moment for more posts; alone,
+        // a post goes at once. Posts arriving during a commit form the next batch.
+        let window = busy.then(|| tokio::time::Instant::now() + COMMIT_WINDOW);
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
                 Ok(post) => batch.push(post),
-                Err(_) => match tokio::time::timeout_at(window, queue.recv()).await {
-                    Ok(Some(post)) => batch.push(post),
-                    _ => break,
+                Err(_) => match window {
+                    Some(window) => match tokio::time::timeout_at(window, queue.recv()).await {
+                        Ok(Some(post)) => batch.push(post),
+                        _ => break,
+                    },
+                    None => break,
                 },
             }
         }
+        busy = batch.len() > 1;
         let (posts, replies): (Vec<NewPost>, Vec<Reply>) = batch.into_iter().unzip();
         let outcomes = commit_with_retry(&pool, &posts).await;
         for (reply, outcome) in replies.into_iter().zip(outcomes) {
@@ -125,14 +129,16 @@ struct ChannelState {
     last_seq: i64,
     room_closed: bool,
     conversation_ended: bool,
+    /// The transaction's time: every message of the batch is sent at it.
+    now: DateTime<Utc>,
 }
 
+/// Per post of the batch, in order: whether its author is a member of its channel, and
+/// its sequence if it is stored already.
 #[derive(sqlx::FromRow)]
-struct StoredPost {
-    channel_id: Uuid,
-    author_id: Uuid,
-    client_id: Uuid,
-    seq: i64,
+struct PostState {
+    member: bool,
+    stored_seq: Option<i64>,
 }
 
 type PostKey = (Uuid, Uuid, Uuid);
@@ -141,16 +147,13 @@ fn key(post: &NewPost) -> PostKey {
     (post.channel_id, post.author_id, post.client_id)
 }
 
-/// Writes the batch in one transaction. Each post gets its outcome: its sequence (new,
-/// or the one it already had), or why it was refused.
+/// Writes the batch in one transaction, in four round trips. Each post gets its
+/// outcome: its sequence (new, or the one it already had), or why it was refused.
 async fn commit(
     pool: &PgPool,
     posts: &[NewPost],
 ) -> Result<Vec<Result<i64, AppError>>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let now: DateTime<Utc> = sqlx::query_scalar("select now()")
-        .fetch_one(&mut *tx)
-        .await?;
     let mut channel_ids: Vec<Uuid> = posts.iter().map(|p| p.channel_id).collect();
     channel_ids.sort_unstable();
     channel_ids.dedup();
@@ -160,7 +163,8 @@ async fn commit(
     let channels: HashMap<Uuid, ChannelState> = sqlx::query_as::<_, ChannelState>(
         "select c.id, c.last_seq,
                 exists(select 1 from rooms r where r.id = c.id and r.deleted_at is not null) as room_closed,
-                exists(select 1 from support_requests s where s.channel_id = c.id and s.ended_at is not null) as conversation_ended
+                exists(select 1 from support_requests s where s.channel_id = c.id and s.ended_at is not null) as conversation_ended,
+                now() as now
          from channels c where c.id = any($1) order by c.id for update of c",
     )
     .bind(&channel_ids)
@@ -169,47 +173,41 @@ async fn commit(
     .into_iter()
     .map(|c| (c.id, c))
     .collect();
-    let (channels_of, authors): (Vec<Uuid>, Vec<Uuid>) =
-        posts.iter().map(|p| (p.channel_id, p.author_id)).unzip();
-    let members: HashSet<(Uuid, Uuid)> = sqlx::query_as::<_, (Uuid, Uuid)>(
-        "select m.channel_id, m.user_id from channel_members m
-         join unnest($1::uuid[], $2::uuid[]) as k (channel_id, user_id)
-           on m.channel_id = k.channel_id and m.user_id = k.user_id",
-    )
-    .bind(&channels_of)
-    .bind(&authors)
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .collect();
+    let Some(now) = channels.values().next().map(|c| c.now) else {
+        return Ok(posts.iter().map(|_| Err(store::not_member())).collect());
+    };
+    let channels_of: Vec<Uuid> = posts.iter().map(|p| p.channel_id).collect();
+    let authors: Vec<Uuid> = posts.iter().map(|p| p.author_id).collect();
     let client_ids: Vec<Uuid> = posts.iter().map(|p| p.client_id).collect();
-    let mut known: HashMap<PostKey, i64> = sqlx::query_as::<_, StoredPost>(
-        "select m.channel_id, m.author_id, m.client_id, m.seq from messages m
-         join unnest($1::uuid[], $2::uuid[], $3::uuid[]) as k (channel_id, author_id, client_id)
-           on m.channel_id = k.channel_id and m.author_id = k.author_id and m.client_id = k.client_id",
+    let states: Vec<PostState> = sqlx::query_as(
+        "select exists(select 1 from channel_members m
+                       where m.channel_id = k.channel_id and m.user_id = k.author_id) as member,
+                (select m.seq from messages m
+                 where m.channel_id = k.channel_id and m.author_id = k.author_id
+                   and m.client_id = k.client_id) as stored_seq
+         from unnest($1::uuid[], $2::uuid[], $3::uuid[]) with ordinality
+           as k (channel_id, author_id, client_id, n)
+         order by k.n",
     )
     .bind(&channels_of)
     .bind(&authors)
     .bind(&client_ids)
     .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|s| ((s.channel_id, s.author_id, s.client_id), s.seq))
-    .collect();
+    .await?;
 
     let mut last_seqs: HashMap<Uuid, i64> = channels.values().map(|c| (c.id, c.last_seq)).collect();
+    let mut known: HashMap<PostKey, i64> = HashMap::new();
     let mut stored: Vec<ChatMessage> = Vec::new();
     let mut outcomes = Vec::with_capacity(posts.len());
-    for post in posts {
+    for (post, state) in posts.iter().zip(&states) {
         // Stored before (or earlier in this batch): the same sequence again.
-        if let Some(seq) = known.get(&key(post)) {
-            outcomes.push(Ok(*seq));
+        if let Some(seq) = state.stored_seq.or_else(|| known.get(&key(post)).copied()) {
+            outcomes.push(Ok(seq));
             continue;
         }
-        let is_member = members.contains(&(post.channel_id, post.author_id));
         let outcome = match channels.get(&post.channel_id) {
             None => Err(store::not_member()),
-            Some(_) if !is_member => Err(store::not_member()),
+            Some(_) if !state.member => Err(store::not_member()),
             Some(c) if c.room_closed => Err(store::room_closed()),
             Some(c) if c.conversation_ended => Err(store::conversation_ended()),
             Some(_) => {
@@ -231,14 +229,7 @@ async fn commit(
         outcomes.push(outcome);
     }
     if !stored.is_empty() {
-        insert(&mut tx, &stored, now).await?;
-        for payload in events::stored_payloads(&stored) {
-            sqlx::query("select pg_notify($1, $2)")
-                .bind(bus::EVENTS_CHANNEL)
-                .bind(payload)
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_and_announce(&mut tx, &stored).await?;
     }
     tx.commit().await?;
     metrics::counter!("paddock_chat_messages_total").increment(stored.len() as u64);
@@ -246,52 +237,44 @@ async fn commit(
     Ok(outcomes)
 }
 
-/// Inserts the messages, moves each channel's sequence and the authors' read markers.
-async fn insert(
+/// In one statement: inserts the messages, moves each channel's sequence and the
+/// authors' read markers (what one writes, one has read), and announces the batch.
+async fn insert_and_announce(
     tx: &mut PgConnection,
     stored: &[ChatMessage],
-    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let channel_ids: Vec<Uuid> = stored.iter().map(|m| m.channel_id).collect();
     let seqs: Vec<i64> = stored.iter().map(|m| m.seq).collect();
     let authors: Vec<Uuid> = stored.iter().map(|m| m.author_id).collect();
     let client_ids: Vec<Uuid> = stored.iter().map(|m| m.client_id).collect();
     let bodies: Vec<&str> = stored.iter().map(|m| m.body.as_str()).collect();
+    let payloads = events::stored_payloads(stored);
     sqlx::query(
-        "insert into messages (channel_id, seq, author_id, client_id, body, created_at)
-         select k.channel_id, k.seq, k.author_id, k.client_id, k.body, $6
-         from unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::uuid[], $5::text[])
-           as k (channel_id, seq, author_id, client_id, body)",
+        "with batch as (
+            select * from unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::uuid[], $5::text[])
+              as k (channel_id, seq, author_id, client_id, body)
+         ), inserted as (
+            insert into messages (channel_id, seq, author_id, client_id, body)
+            select channel_id, seq, author_id, client_id, body from batch
+         ), sequences as (
+            update channels c set last_seq = b.last_seq
+            from (select channel_id, max(seq) as last_seq from batch group by channel_id) b
+            where c.id = b.channel_id
+         ), read_markers as (
+            update channel_members m set last_read_seq = greatest(m.last_read_seq, b.seq)
+            from (select channel_id, author_id, max(seq) as seq from batch
+                  group by channel_id, author_id) b
+            where m.channel_id = b.channel_id and m.user_id = b.author_id
+         )
+         select pg_notify($6, payload) from unnest($7::text[]) as payload",
     )
     .bind(&channel_ids)
     .bind(&seqs)
     .bind(&authors)
     .bind(&client_ids)
     .bind(&bodies)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "update channels c set last_seq = k.last_seq
-         from (select channel_id, max(seq) as last_seq
-               from unnest($1::uuid[], $2::bigint[]) as u (channel_id, seq) group by channel_id) k
-         where c.id = k.channel_id",
-    )
-    .bind(&channel_ids)
-    .bind(&seqs)
-    .execute(&mut *tx)
-    .await?;
-    // What one writes, one has read.
-    sqlx::query(
-        "update channel_members m set last_read_seq = greatest(m.last_read_seq, k.seq)
-         from (select channel_id, user_id, max(seq) as seq
-               from unnest($1::uuid[], $2::uuid[], $3::bigint[]) as u (channel_id, user_id, seq)
-               group by channel_id, user_id) k
-         where m.channel_id = k.channel_id and m.user_id = k.user_id",
-    )
-    .bind(&channel_ids)
-    .bind(&authors)
-    .bind(&seqs)
+    .bind(bus::EVENTS_CHANNEL)
+    .bind(&payloads)
     .execute(&mut *tx)
     .await?;
     Ok(())
