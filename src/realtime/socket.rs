@@ -198,8 +198,11 @@ async fn write_loop(
     done: watch::Sender<bool>,
 ) {
     let mut cursors: HashMap<Uuid, Cursor> = HashMap::new();
-    let mut ping = tokio::time::interval(settings.ping_every);
-    ping.tick().await;
+    // Each socket pings at its own moment of the period: sockets opened together (a
+    // page reload, a reconnect storm) do not all ping in the same millisecond.
+    let period = settings.ping_every.as_millis().max(1);
+    let offset = Duration::from_millis((Uuid::new_v4().as_u128() % period) as u64);
+    let mut ping = tokio::time::interval_at(Instant::now() + offset, settings.ping_every);
     let limit = settings.write_timeout;
     loop {
         let mut batch = Vec::new();

@@ -99,7 +99,9 @@ async fn write_batches(pool: PgPool, mut queue: mpsc::Receiver<(NewPost, Reply)>
         }
         busy = batch.len() > 1;
         let (posts, replies): (Vec<NewPost>, Vec<Reply>) = batch.into_iter().unzip();
+        let started = std::time::Instant::now();
         let outcomes = commit_with_retry(&pool, &posts).await;
+        metrics::histogram!("paddock_chat_commit_seconds").record(started.elapsed().as_secs_f64());
         for (reply, outcome) in replies.into_iter().zip(outcomes) {
             let _ = reply.send(outcome);
         }
