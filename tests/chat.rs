@@ -146,25 +146,12 @@ async fn a_full_room_is_never_joined(pool: PgPool) {
 #[sqlx::test]
 async fn twenty_customers_racing_for_the_last_seat_get_it_once(pool: PgPool) {
     let app = TestApp::spawn_with(pool, |s| s.login_attempts_per_ip_per_minute = 1000).await;
-    let hash: String = sqlx::query_scalar("select password_hash from users where email = $1")
-        .bind(CUSTOMER_EMAIL)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
     let room = create_room(&app, "Dernière place", 2).await;
     let mut julie = Client::connect(&app, CUSTOMER_EMAIL).await;
     julie.join(room).await;
 
     let mut racers = Vec::new();
-    for n in 0..20 {
-        let email = format!("coureur{n}@paddock.test");
-        sqlx::query("insert into users (email, display_name, password_hash) values ($1, $2, $3)")
-            .bind(&email)
-            .bind(format!("Coureur {n}"))
-            .bind(&hash)
-            .execute(&app.pool)
-            .await
-            .unwrap();
+    for email in customers(&app, "coureur", 20).await {
         racers.push(Client::connect(&app, &email).await);
     }
     for racer in &mut racers {
