@@ -99,28 +99,29 @@ async fn run() -> Result<(), String> {
 
     // On SIGTERM: stop accepting, let sockets answer what is in flight and close with
     // 1001, end the event streams, remove this instance's presence; all within 10 s.
-    let (stopping, stop) = tokio::sync::watch::channel(false);
-    let drained = tokio::spawn(async move {
-        shutdown_signal().await;
-        let _ = stopping.send(true);
-        realtime.shut_down(SOCKETS_DRAIN).await;
+    let drained = tokio::spawn({
+        let realtime = realtime.clone();
+        async move {
+            shutdown_signal().await;
+            realtime.shut_down(SOCKETS_DRAIN).await;
+        }
     });
-    let mut stop_serving = stop.clone();
+    let mut stopping = realtime.shutdown_signal();
     let serving = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
-        let _ = stop_serving.wait_for(|stopped| *stopped).await;
+        let _ = stopping.wait_for(|stopped| *stopped).await;
     });
     let finished = async {
         let served = serving.await.map_err(|e| e.to_string());
         let _ = drained.await;
         served
     };
-    let deadline = async {
-        let mut stop = stop;
-        let _ = stop.wait_for(|stopped| *stopped).await;
+    let mut stopping = realtime.shutdown_signal();
+    let deadline = async move {
+        let _ = stopping.wait_for(|stopped| *stopped).await;
         tokio::time::sleep(SHUTDOWN_DEADLINE).await;
     };
     tokio::select! {
