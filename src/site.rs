@@ -55,8 +55,16 @@ struct Features {
 /// Returns once `LISTEN` is in place, so nothing committed afterwards is missed.
 pub async fn start(state: AppState) -> Result<Router, sqlx::Error> {
     let realtime = &state.realtime;
-    let chat = Chat::new(state.pool.clone(), &state.settings);
-    let support = Support::new(state.pool.clone(), &state.settings);
+    let chat = Chat::new(
+        state.pool.clone(),
+        &state.settings,
+        realtime.actions.clone(),
+    );
+    let support = Support::new(
+        state.pool.clone(),
+        &state.settings,
+        realtime.actions.clone(),
+    );
     let bus = Bus::default()
         .on(
             crate::chat::server::events::TOPIC,

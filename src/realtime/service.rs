@@ -10,10 +10,12 @@ use super::{
     streams::Streams,
 };
 use crate::{config::Settings, error::AppError};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
-use std::{collections::HashSet, sync::Arc, time::Duration};
+use std::{collections::HashSet, num::NonZeroU32, sync::Arc, time::Duration};
 use tokio::sync::watch;
+use uuid::Uuid;
 
 /// The bus topic of the layer's own events.
 const SESSIONS_TOPIC: &str = "sessions";
@@ -42,13 +44,23 @@ pub struct Realtime {
     pub streams: Arc<Streams>,
     pub presence: Presence,
     pub settings: SocketSettings,
+    /// What a user may do on their sockets per 10 seconds, across all of them and every
+    /// feature: chat posts and advisor requests share this budget.
+    pub actions: Arc<DefaultKeyedRateLimiter<Uuid>>,
     pool: PgPool,
     shutdown: watch::Sender<bool>,
 }
 
 impl Realtime {
     pub fn new(pool: PgPool, settings: &Settings) -> Arc<Self> {
+        let actions =
+            NonZeroU32::new(settings.chat_posts_per_10_seconds).unwrap_or(NonZeroU32::MIN);
         Arc::new(Self {
+            actions: Arc::new(RateLimiter::keyed(
+                Quota::with_period(Duration::from_secs(10) / actions.get())
+                    .expect("non-zero period")
+                    .allow_burst(actions),
+            )),
             connections: Arc::new(Connections::new(settings.ws_send_queue)),
             streams: Arc::new(Streams::new(STREAM_QUEUE, STREAMS_PER_USER)),
             presence: Presence::new(pool.clone()),

@@ -7,31 +7,29 @@ use crate::{
     protocol::{support::SupportRequest, ServerMessage},
     realtime::connections::{Outbound, Registration},
 };
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::DefaultKeyedRateLimiter;
 use sqlx::PgPool;
-use std::{num::NonZeroU32, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 use uuid::Uuid;
 
 /// The advisor chat of this instance.
 pub struct Support {
     pub pool: PgPool,
-    /// Requests per customer.
-    request_limiter: DefaultKeyedRateLimiter<Uuid>,
+    /// Requests per customer, in the budget of their posts (`Realtime::actions`).
+    request_limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
     /// How long an available advisor may have no socket before becoming unavailable.
     advisor_grace: Duration,
 }
 
 impl Support {
-    pub fn new(pool: PgPool, settings: &crate::config::Settings) -> Arc<Self> {
-        let requests =
-            NonZeroU32::new(settings.chat_posts_per_10_seconds).unwrap_or(NonZeroU32::MIN);
+    pub fn new(
+        pool: PgPool,
+        settings: &crate::config::Settings,
+        request_limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             pool,
-            request_limiter: RateLimiter::keyed(
-                Quota::with_period(Duration::from_secs(10) / requests.get())
-                    .expect("non-zero period")
-                    .allow_burst(requests),
-            ),
+            request_limiter,
             advisor_grace: Duration::from_secs(settings.advisor_grace_seconds.max(1)),
         })
     }

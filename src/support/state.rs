@@ -58,10 +58,6 @@ impl SupportState {
         })
     }
 
-    pub fn is_support_channel(&self, channel: Uuid) -> bool {
-        self.conversations.contains_key(&channel)
-    }
-
     /// A new request is on its way: the previous refusal is old news.
     pub fn requesting(&mut self) {
         self.refused = None;
@@ -228,7 +224,7 @@ mod tests {
             conversation: opened,
         });
         assert_eq!(state.opened, Some(channel));
-        assert!(state.is_support_channel(channel));
+        assert!(state.conversations.contains_key(&channel));
         assert_eq!(state.open_conversations().len(), 1);
         state.apply(ServerMessage::ConversationEnded {
             channel_id: channel,

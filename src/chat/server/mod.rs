@@ -7,9 +7,9 @@ pub mod socket;
 pub mod store;
 pub mod writer;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::DefaultKeyedRateLimiter;
 use sqlx::PgPool;
-use std::{num::NonZeroU32, sync::Arc, time::Duration};
+use std::sync::Arc;
 use uuid::Uuid;
 use writer::PostWriter;
 
@@ -18,21 +18,20 @@ pub struct Chat {
     pub pool: PgPool,
     /// Stores posts in batches, each acknowledged after its commit.
     pub writer: PostWriter,
-    /// Posts per user, across all of that user's sockets.
-    pub post_limiter: DefaultKeyedRateLimiter<Uuid>,
+    /// Posts per user, across all of that user's sockets (`Realtime::actions`).
+    pub post_limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
 }
 
 impl Chat {
-    pub fn new(pool: PgPool, settings: &crate::config::Settings) -> Arc<Self> {
-        let posts = NonZeroU32::new(settings.chat_posts_per_10_seconds).unwrap_or(NonZeroU32::MIN);
+    pub fn new(
+        pool: PgPool,
+        settings: &crate::config::Settings,
+        post_limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             writer: PostWriter::start(pool.clone(), settings.chat_post_queue),
             pool,
-            post_limiter: RateLimiter::keyed(
-                Quota::with_period(Duration::from_secs(10) / posts.get())
-                    .expect("non-zero period")
-                    .allow_burst(posts),
-            ),
+            post_limiter,
         })
     }
 }
