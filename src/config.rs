@@ -28,9 +28,16 @@ pub struct Settings {
     pub seed_demo_data: bool,
     pub session_idle_minutes: i64,
     pub login_attempts_per_ip_per_minute: u32,
-    pub login_attempts_per_account_per_15_minutes: u32,
+    /// Wrong passwords one address may try on one account before each new failure
+    /// makes it wait (2 s, doubling, up to 15 minutes).
+    pub login_free_failures_per_account_and_address: u32,
+    /// Failed logins one address may make, over every account, before it must wait.
+    pub login_free_failures_per_address: u32,
     pub max_request_body_bytes: usize,
-    /// Bearer token required by `/metrics`; without it `/metrics` answers only loopback clients.
+    /// Address of the listener that serves `/metrics` (never the public port).
+    pub metrics_addr: String,
+    /// Bearer token required by `/metrics`; without it, whoever reaches `metrics_addr`
+    /// (loopback by default) may read it.
     pub metrics_token: Option<String>,
     pub log_format: LogFormat,
     pub contact_email: String,
@@ -39,6 +46,8 @@ pub struct Settings {
     pub timezone: String,
     /// Opening hours and slot length of the appointment calendars.
     pub booking: Schedule,
+    /// Customer searches (to write to someone) one user may make per minute.
+    pub customer_searches_per_minute: u32,
     /// Chat posts allowed per user per 10 seconds.
     pub chat_posts_per_10_seconds: u32,
     /// Frames a WebSocket may have waiting; a client that falls further behind is
@@ -70,14 +79,17 @@ impl Default for Settings {
             seed_demo_data: false,
             session_idle_minutes: 120,
             login_attempts_per_ip_per_minute: 20,
-            login_attempts_per_account_per_15_minutes: 10,
+            login_free_failures_per_account_and_address: 5,
+            login_free_failures_per_address: 20,
             max_request_body_bytes: 64 * 1024,
+            metrics_addr: "127.0.0.1:9091".into(),
             metrics_token: None,
             log_format: LogFormat::Text,
             contact_email: "contact@paddock.test".into(),
             contact_phone: "+33 1 23 45 67 89".into(),
             timezone: "Europe/Paris".into(),
             booking: Schedule::default(),
+            customer_searches_per_minute: 10,
             chat_posts_per_10_seconds: 20,
             ws_send_queue: 256,
             ws_ping_seconds: 5,
@@ -162,6 +174,12 @@ impl Settings {
             .validate()
             .map_err(|e| SettingsError::Invalid(e.to_string()))?;
         self.time_zone()?;
+        if self.metrics_addr.parse::<std::net::SocketAddr>().is_err() {
+            return Err(SettingsError::Invalid(format!(
+                "metrics_addr must be an address such as 127.0.0.1:9091, got {:?}",
+                self.metrics_addr
+            )));
+        }
         if self.session_idle_minutes <= 0 {
             return Err(SettingsError::Invalid(
                 "session_idle_minutes must be positive".into(),

@@ -40,12 +40,18 @@ pub enum ErrorCode {
     ConversationEnded,
     /// The server is saturated: try again after `retry_after_secs`, with the same ids.
     Overloaded,
+    /// A field holds a NUL or another control character (or, in a name, an invisible or
+    /// direction-changing one).
+    InvalidCharacters,
+    /// A value outside the range the server accepts (a date too far away, …).
+    OutOfRange,
 }
 
 impl ErrorCode {
     /// The HTTP status a server function answers with for this error.
     pub fn http_status(self) -> u16 {
         match self {
+            ErrorCode::InvalidCharacters | ErrorCode::OutOfRange => 400,
             ErrorCode::InvalidInput
             | ErrorCode::InvalidEmail
             | ErrorCode::InvalidDisplayName

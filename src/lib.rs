@@ -2,8 +2,8 @@
 //!
 //! Organised by feature; each feature keeps its shared types, server functions,
 //! server-only logic (`server`, behind the `ssr` feature) and components together.
-//! Features use the shared layers — `error`, `config`, `ui`, `protocol`, `realtime`,
-//! `server` — never the other way round; `app` (the pages) and `site` (the server) put
+//! Features use the shared layers — `error`, `text`, `config`, `ui`, `protocol`,
+//! `realtime`, `server` — never the other way round; `app` (the pages) and `site` (the server) put
 //! the features together.
 
 #![recursion_limit = "512"]
@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod protocol;
 pub mod realtime;
 pub mod support;
+pub mod text;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

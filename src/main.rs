@@ -80,14 +80,31 @@ async fn run() -> Result<(), String> {
 
     let state = AppState::new(pool, settings, leptos_options);
     let realtime = state.realtime.clone();
-    let limiter = state.login_limiter.clone();
+    let throttle = state.login_throttle.clone();
+    let limits = state.limits.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            limiter.forget_idle_keys();
+            throttle.forget_idle_keys(std::time::Instant::now());
+            limits.forget_idle_keys();
         }
     });
+
+    let metrics_address = settings_metrics_addr(&state)?;
+    let metrics_listener = tokio::net::TcpListener::bind(metrics_address)
+        .await
+        .map_err(|e| format!("cannot listen on {metrics_address} (metrics): {e}"))?;
+    if !metrics_address.ip().is_loopback() && state.settings.metrics_token.is_none() {
+        tracing::warn!(%metrics_address, "metrics listener reachable from the network without PADDOCK_METRICS_TOKEN");
+    }
+    let metrics_app = observability::metrics_router(state.clone());
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(metrics_listener, metrics_app).await {
+            tracing::error!(%err, "metrics listener stopped");
+        }
+    });
+    tracing::info!("metrics on http://{metrics_address}/metrics");
 
     let app = site::start(state)
         .await
@@ -131,6 +148,14 @@ async fn run() -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn settings_metrics_addr(state: &AppState) -> Result<SocketAddr, String> {
+    state
+        .settings
+        .metrics_addr
+        .parse()
+        .map_err(|e| format!("PADDOCK_METRICS_ADDR: {e}"))
 }
 
 /// How long sockets get to answer and close at shutdown.

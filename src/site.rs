@@ -134,7 +134,6 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
     Router::new()
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
-        .route("/metrics", get(observability::metrics))
         .route("/robots.txt", get(seo::robots_txt))
         .route("/sitemap.xml", get(seo::sitemap_xml))
         .route(
@@ -163,6 +162,10 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
             guard::page_guard,
         ))
         .layer(session_layer)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::reject_control_characters,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::reject_cross_site,

@@ -341,3 +341,82 @@ async fn the_assistant_refuses_anonymous_and_oversized_answers(pool: PgPool) {
         .unwrap();
     assert_eq!(lines, 0);
 }
+
+/// Books the first road-test slot offered, from the start of the workflow.
+async fn book_first_slot(app: &TestApp, client: &Client, usage: &str) -> Value {
+    answer(app, client, "informations").await;
+    let view = answer(app, client, usage).await;
+    let slots = quick_values(&view);
+    assert!(
+        transcript(&view).contains("Voici les créneaux libres"),
+        "{view}"
+    );
+    answer(app, client, &slots[0]).await
+}
+
+#[sqlx::test]
+async fn a_customer_cannot_hoard_the_calendars(pool: PgPool) {
+    let app = empty_calendars(pool).await;
+    let julie = app
+        .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+        .await;
+    app.call(&julie, "bot/conversation", &[]).await;
+    // Two road tests: the most one calendar allows.
+    for _ in 0..2 {
+        let view = book_first_slot(&app, &julie, "route").await;
+        assert!(transcript(&view).contains("C’est réservé"), "{view}");
+    }
+    answer(&app, &julie, "informations").await;
+    let view = answer(&app, &julie, "route").await;
+    assert!(
+        last_bot_lines_contain(&view, "2 rendez-vous à venir dans ce calendrier"),
+        "{view}"
+    );
+    assert_eq!(live_appointments(&app.pool, "road_test").await.len(), 2);
+
+    // Two track sessions more: four in all, the most anyone may hold.
+    for _ in 0..2 {
+        book_first_slot(&app, &julie, "sport").await;
+    }
+    answer(&app, &julie, "informations").await;
+    let view = answer(&app, &julie, "tout-terrain").await;
+    assert!(
+        last_bot_lines_contain(&view, "4 rendez-vous à venir, le maximum"),
+        "{view}"
+    );
+    assert!(live_appointments(&app.pool, "off_road_test")
+        .await
+        .is_empty());
+
+    // Cancelling one frees a place.
+    let mine: Value = app
+        .call(&julie, "appointments/mine", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = mine[0]["id"].as_str().unwrap().to_owned();
+    let cancelled = app
+        .call(&julie, "appointments/cancel", &[("id", &id)])
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    let view = book_first_slot(&app, &julie, "tout-terrain").await;
+    assert!(transcript(&view).contains("C’est réservé"), "{view}");
+
+    // Another customer is not limited by Julie's appointments.
+    let thomas = app.logged_in_client(THOMAS, CUSTOMER_PASSWORD).await;
+    app.call(&thomas, "bot/conversation", &[]).await;
+    let view = book_first_slot(&app, &thomas, "route").await;
+    assert!(transcript(&view).contains("C’est réservé"), "{view}");
+}
+
+/// Whether one of the last few lines of the transcript contains `text`.
+fn last_bot_lines_contain(view: &Value, text: &str) -> bool {
+    view["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .take(4)
+        .any(|line| line["text"].as_str().unwrap().contains(text))
+}

@@ -625,34 +625,35 @@ async fn members_are_listed_and_a_new_conversation_reaches_the_other_customer_at
 }
 
 #[sqlx::test]
-async fn customers_are_found_by_name_or_email_to_start_a_conversation(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+async fn customers_are_found_by_name_or_whole_email_never_by_fragment(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| s.customer_searches_per_minute = 1000).await;
     let julie = app
         .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
         .await;
-    let hits: Value = app
-        .call(&julie, "customers/search", &[("query", "leroy")])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(hits[0]["name"], "Emma Leroy");
-    let by_email: Value = app
-        .call(&julie, "customers/search", &[("query", "thomas.durand@")])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(by_email[0]["name"], "Thomas Durand");
+    let search = |query: &'static str| {
+        let (app, julie) = (&app, &julie);
+        async move {
+            let response = app
+                .call(julie, "customers/search", &[("query", query)])
+                .await;
+            assert_eq!(response.status(), 200, "{query}");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    assert_eq!(search("leroy").await[0]["name"], "Emma Leroy");
+    assert_eq!(
+        search(" Thomas.Durand@Paddock.test ").await[0]["name"],
+        "Thomas Durand",
+        "one whole address finds its customer"
+    );
+    // Fragments of addresses find no one: neither the shared domain nor a prefix that
+    // someone would grow one character at a time.
+    for fragment in ["paddock.test", "thomas.durand@", "durand@paddock.tes", "@p"] {
+        assert_eq!(search(fragment).await, json!([]), "{fragment}");
+    }
     // Never oneself, never an admin, and LIKE wildcards are plain characters.
-    for query in ["julie", "claire", "%%"] {
-        let none: Value = app
-            .call(&julie, "customers/search", &[("query", query)])
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(none, json!([]), "{query}");
+    for query in ["julie", "claire", "%%", "claire.martin@paddock.test"] {
+        assert_eq!(search(query).await, json!([]), "{query}");
     }
     let short = app
         .call(&julie, "customers/search", &[("query", "a")])
@@ -662,4 +663,30 @@ async fn customers_are_found_by_name_or_email_to_start_a_conversation(pool: PgPo
         .call(&app.client(), "customers/search", &[("query", "leroy")])
         .await;
     assert_eq!(anonymous.status(), 401);
+}
+
+#[sqlx::test]
+async fn customer_searches_are_rate_limited_per_user(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| s.customer_searches_per_minute = 3).await;
+    let julie = app
+        .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+        .await;
+    for _ in 0..3 {
+        let response = app
+            .call(&julie, "customers/search", &[("query", "leroy")])
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    let limited = app
+        .call(&julie, "customers/search", &[("query", "leroy")])
+        .await;
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(error_code(limited).await, "rate_limited");
+    // Another customer keeps their own budget.
+    let thomas = app.logged_in_client(THOMAS, CUSTOMER_PASSWORD).await;
+    let response = app
+        .call(&thomas, "customers/search", &[("query", "leroy")])
+        .await;
+    assert_eq!(response.status(), 200);
 }

@@ -289,25 +289,56 @@ async fn cross_site_state_changes_are_refused(pool: PgPool) {
     );
 }
 
+/// A login from `address`, as the trusted reverse proxy reports it.
+async fn login_from(
+    app: &TestApp,
+    address: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    app.client()
+        .post(app.url("/api/session/login"))
+        .header("origin", &app.base)
+        .header("x-forwarded-for", address)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
 #[sqlx::test]
-async fn login_attempts_are_limited_per_account_even_with_the_right_password(pool: PgPool) {
-    let app = TestApp::spawn_with(pool, |s| s.login_attempts_per_account_per_15_minutes = 3).await;
-    for _ in 0..3 {
-        let response = app
-            .login(&app.client(), CUSTOMER_EMAIL, "mauvais-mot-de-passe")
-            .await;
-        assert_eq!(response.status(), 401);
+async fn a_guesser_is_slowed_but_never_locks_the_owner_out(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| {
+        s.trust_proxy_headers = true;
+        s.login_free_failures_per_account_and_address = 3;
+    })
+    .await;
+    let attacker = "203.0.113.66";
+    // Eleven wrong passwords from one address: three are free, the fourth makes that
+    // address wait before each new try on this account.
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(
+            login_from(&app, attacker, CUSTOMER_EMAIL, "mauvais-mot-de-passe")
+                .await
+                .status()
+                .as_u16(),
+        );
     }
-    let limited = app
-        .login(&app.client(), CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
-        .await;
-    assert_eq!(limited.status(), 429);
+    assert_eq!(&statuses[..5], &[401, 401, 401, 401, 429], "{statuses:?}");
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    let limited = login_from(&app, attacker, CUSTOMER_EMAIL, CUSTOMER_PASSWORD).await;
+    assert_eq!(
+        limited.status(),
+        429,
+        "the attacker's address waits, even with the right password"
+    );
     let retry_after: u64 = limited.headers()["retry-after"]
         .to_str()
         .unwrap()
         .parse()
         .unwrap();
-    assert!((1..=300).contains(&retry_after), "{retry_after}");
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
     let body: serde_json::Value = limited.json().await.unwrap();
     assert_eq!(body["code"], "rate_limited");
     assert!(body["message"]
@@ -315,9 +346,80 @@ async fn login_attempts_are_limited_per_account_even_with_the_right_password(poo
         .unwrap()
         .starts_with("Trop de tentatives"));
 
-    // Another account is not locked by it.
+    // The owner, from their own address, logs in at once.
     assert_eq!(
-        app.login(&app.client(), ADMIN_EMAIL, ADMIN_PASSWORD)
+        login_from(&app, "198.51.100.20", CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    // After the wait, the guesser gets one more try, and the next wait is longer.
+    tokio::time::sleep(std::time::Duration::from_secs(retry_after)).await;
+    assert_eq!(
+        login_from(&app, attacker, CUSTOMER_EMAIL, "encore-faux-123")
+            .await
+            .status(),
+        401
+    );
+    let next: u64 = login_from(&app, attacker, CUSTOMER_EMAIL, "encore-faux-123")
+        .await
+        .headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(next > retry_after, "{next} after {retry_after}");
+}
+
+#[sqlx::test]
+async fn one_address_guessing_many_accounts_waits_too(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| {
+        s.trust_proxy_headers = true;
+        s.login_free_failures_per_address = 3;
+    })
+    .await;
+    // Three free failures, then the fourth makes the address wait.
+    for n in 0..4 {
+        let email = format!("inconnu{n}@paddock.test");
+        assert_eq!(
+            login_from(&app, "203.0.113.80", &email, "mauvais-mot-de-passe")
+                .await
+                .status(),
+            401
+        );
+    }
+    assert_eq!(
+        login_from(&app, "203.0.113.80", ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .status(),
+        429
+    );
+    assert_eq!(
+        login_from(&app, "203.0.113.81", ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+}
+
+#[sqlx::test]
+async fn an_oversized_login_email_is_refused_before_anything_else(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| s.login_attempts_per_ip_per_minute = 1).await;
+    let huge = format!("{}@paddock.test", "a".repeat(10_000));
+    for _ in 0..3 {
+        let response = app
+            .login(&app.client(), &huge, "mauvais-mot-de-passe")
+            .await;
+        assert_eq!(
+            response.status(),
+            422,
+            "checked before the limiters count it"
+        );
+        assert_eq!(error_code(response).await, "invalid_email");
+    }
+    // The address's one attempt of the minute is still there for a real login.
+    assert_eq!(
+        app.login(&app.client(), CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
             .await
             .status(),
         200
@@ -494,13 +596,12 @@ async fn probes_and_metrics_report_on_the_service(pool: PgPool) {
     );
     assert_eq!(app.get(&client, "/readyz").await.status(), 200);
     app.get(&client, "/connexion").await;
-    let metrics = app.get(&client, "/metrics").await;
     assert_eq!(
-        metrics.status(),
-        200,
-        "loopback may read metrics without a token"
+        app.get(&client, "/metrics").await.status(),
+        404,
+        "the public port never serves metrics, whatever proxy sits in front"
     );
-    let text = metrics.text().await.unwrap();
+    let text = app.metrics_text().await;
     assert!(text.contains("paddock_http_requests_total"), "{text}");
     assert!(text.contains("route=\"/connexion\""));
     assert!(text.contains("paddock_http_request_duration_seconds_bucket"));
@@ -513,21 +614,30 @@ async fn probes_and_metrics_report_on_the_service(pool: PgPool) {
 async fn metrics_require_the_token_when_one_is_configured(pool: PgPool) {
     let app = TestApp::spawn_with(pool, |s| s.metrics_token = Some("jeton-secret".into())).await;
     let client = app.client();
-    assert_eq!(app.get(&client, "/metrics").await.status(), 403);
+    let metrics = format!("{}/metrics", app.metrics_base);
+    assert_eq!(client.get(&metrics).send().await.unwrap().status(), 403);
     let wrong = client
-        .get(app.url("/metrics"))
+        .get(&metrics)
         .bearer_auth("autre")
         .send()
         .await
         .unwrap();
     assert_eq!(wrong.status(), 403);
     let right = client
-        .get(app.url("/metrics"))
+        .get(&metrics)
         .bearer_auth("jeton-secret")
         .send()
         .await
         .unwrap();
     assert_eq!(right.status(), 200);
+    // The public port has no /metrics, with or without the token.
+    let public = client
+        .get(app.url("/metrics"))
+        .bearer_auth("jeton-secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), 404);
 }
 
 #[sqlx::test]

@@ -34,11 +34,17 @@ impl Server {
             .unwrap()
             .port();
         let base = format!("http://127.0.0.1:{port}");
+        let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(env!("CARGO_BIN_EXE_paddock"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("DATABASE_URL", format!("{server_url}/{database}"))
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("PADDOCK_PUBLIC_URL", &base)
+            .env("PADDOCK_METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
             .env("PADDOCK_SEED_DEMO_DATA", "true")
             .env("PADDOCK_CHAT_POSTS_PER_10_SECONDS", "100000")
             .env("PADDOCK_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", "1000")
@@ -50,6 +56,7 @@ impl Server {
             child,
             app: TestApp {
                 base,
+                metrics_base: format!("http://127.0.0.1:{metrics_port}"),
                 pool: pool.clone(),
                 state: None,
             },

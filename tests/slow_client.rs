@@ -13,12 +13,7 @@ use uuid::Uuid;
 const THOMAS: &str = "thomas.durand@paddock.test";
 
 async fn gauge(app: &TestApp, name: &str) -> f64 {
-    let text = app
-        .get(&app.client(), "/metrics")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     text.lines()
         .find_map(|line| line.strip_prefix(&format!("{name} ")))
         .map_or(0.0, |value| value.trim().parse().unwrap())

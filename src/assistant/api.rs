@@ -70,7 +70,7 @@ pub struct Agenda {
 /// A calendar's agenda for the week containing `week` (`YYYY-MM-DD`, default: this week).
 #[server(endpoint = "admin/agenda")]
 pub async fn load_agenda(calendar: String, week: Option<String>) -> Result<Agenda, AppError> {
-    use super::{schedule::week_start, Calendar};
+    use super::{parse_agenda_week, schedule::week_start, Calendar};
     use crate::server::context::{app_state, require_admin, respond};
     use chrono::{Duration, NaiveDate};
     respond(
@@ -80,9 +80,7 @@ pub async fn load_agenda(calendar: String, week: Option<String>) -> Result<Agend
             let calendar = Calendar::parse(&calendar)
                 .ok_or_else(|| AppError::invalid_input("Ce calendrier n’existe pas."))?;
             let day = match week.as_deref().filter(|w| !w.is_empty()) {
-                Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                    AppError::invalid_input("La semaine doit être une date AAAA-MM-JJ.")
-                })?,
+                Some(text) => parse_agenda_week(text)?,
                 None => state.local_now().date(),
             };
             let monday = week_start(day);

@@ -367,6 +367,11 @@ pub fn booked(calendar: Calendar, starts_at: NaiveDateTime) -> Step {
     )])
 }
 
+/// The customer holds as many appointments as allowed: say why, then restart.
+pub fn booking_refused(reason: String) -> Step {
+    end_and_restart(vec![reason])
+}
+
 /// Someone else took the slot first: offer the remaining ones.
 pub fn slot_taken(calendar: Calendar, availability: &Availability) -> Step {
     offer(

@@ -17,6 +17,29 @@ use uuid::Uuid;
 
 /// Longest answer the assistant reads.
 pub const MAX_ANSWER_CHARS: usize = 500;
+/// Years an agenda week may be asked for: anything else is a typo or a probe.
+pub const AGENDA_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// The agenda's `week` parameter: a `YYYY-MM-DD` date within [`AGENDA_YEARS`].
+pub fn parse_agenda_week(text: &str) -> Result<chrono::NaiveDate, crate::error::AppError> {
+    use crate::error::{AppError, ErrorCode};
+    use chrono::Datelike;
+    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| AppError::invalid_input("La semaine doit être une date AAAA-MM-JJ."))?;
+    if !AGENDA_YEARS.contains(&day.year()) {
+        return Err(AppError::new(
+            ErrorCode::OutOfRange,
+            format!(
+                "La semaine doit être comprise entre {} et {}.",
+                AGENDA_YEARS.start(),
+                AGENDA_YEARS.end()
+            ),
+        ));
+    }
+    Ok(day)
+}
 
 /// The four appointment calendars; a booking in one never touches another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -105,4 +128,34 @@ pub fn format_slot(at: NaiveDateTime) -> String {
         at.hour(),
         at.minute()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn agenda_weeks_are_dates_within_the_accepted_years() {
+        assert_eq!(
+            parse_agenda_week("2026-11-26").unwrap().to_string(),
+            "2026-11-26"
+        );
+        for typo in ["2026-13-01", "26-11-2026", "2026-11-26x", "", "2026-1-5"] {
+            assert_eq!(
+                parse_agenda_week(typo).unwrap_err().code,
+                ErrorCode::InvalidInput,
+                "{typo:?}"
+            );
+        }
+        // The largest dates chrono accepts would overflow the previous/next week links.
+        for far in ["+262142-12-31", "262142-12-31"] {
+            assert!(parse_agenda_week(far).is_err(), "{far:?}");
+        }
+        for far in ["9999-12-31", "0001-01-01", "2101-01-01"] {
+            let err = parse_agenda_week(far).unwrap_err();
+            assert_eq!(err.code, ErrorCode::OutOfRange, "{far:?}");
+            assert_eq!(err.code.http_status(), 400);
+        }
+    }
 }

@@ -17,6 +17,10 @@ pub struct Schedule {
     pub closed_days: Vec<String>,
     /// At most this many slots are offered at once, the earliest first.
     pub max_offered: usize,
+    /// Upcoming appointments one customer may hold in one calendar…
+    pub max_per_customer_per_calendar: u32,
+    /// …and over every calendar: no one can empty the calendars.
+    pub max_per_customer: u32,
 }
 
 impl Default for Schedule {
@@ -27,6 +31,8 @@ impl Default for Schedule {
             closes_at: "18:00".into(),
             closed_days: vec!["sun".into()],
             max_offered: 8,
+            max_per_customer_per_calendar: 2,
+            max_per_customer: 4,
         }
     }
 }
@@ -34,6 +40,32 @@ impl Default for Schedule {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid schedule: {0}")]
 pub struct ScheduleError(String);
+
+/// The upcoming appointments a customer holds: in the calendar asked for, and in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Held {
+    pub in_calendar: u32,
+    pub total: u32,
+}
+
+impl Schedule {
+    /// Why this customer may not book one more appointment, if they may not.
+    pub fn booking_refusal(&self, held: Held) -> Option<String> {
+        if held.total >= self.max_per_customer {
+            Some(format!(
+                "Vous avez déjà {} rendez-vous à venir, le maximum. Annulez-en un dans « Mes rendez-vous » pour en prendre un autre.",
+                held.total
+            ))
+        } else if held.in_calendar >= self.max_per_customer_per_calendar {
+            Some(format!(
+                "Vous avez déjà {} rendez-vous à venir dans ce calendrier, le maximum. Annulez-en un dans « Mes rendez-vous » pour en prendre un autre.",
+                held.in_calendar
+            ))
+        } else {
+            None
+        }
+    }
+}
 
 /// The free slots offered to a customer.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -57,6 +89,11 @@ impl Schedule {
         }
         if self.max_offered == 0 {
             return Err(ScheduleError("max_offered must be positive".into()));
+        }
+        if self.max_per_customer_per_calendar == 0 || self.max_per_customer == 0 {
+            return Err(ScheduleError(
+                "max_per_customer_per_calendar and max_per_customer must be positive".into(),
+            ));
         }
         Ok(())
     }
@@ -150,6 +187,27 @@ fn parse_weekday(value: &str) -> Option<Weekday> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_customer_holds_at_most_the_configured_appointments() {
+        let schedule = Schedule::default();
+        let held = |in_calendar, total| Held { in_calendar, total };
+        assert_eq!(schedule.booking_refusal(held(0, 0)), None);
+        assert_eq!(schedule.booking_refusal(held(1, 3)), None);
+        let per_calendar = schedule.booking_refusal(held(2, 2)).unwrap();
+        assert!(
+            per_calendar.contains("dans ce calendrier"),
+            "{per_calendar}"
+        );
+        let total = schedule.booking_refusal(held(0, 4)).unwrap();
+        assert!(total.contains("4 rendez-vous à venir"), "{total}");
+        assert!(Schedule {
+            max_per_customer: 0,
+            ..Schedule::default()
+        }
+        .validate()
+        .is_err());
+    }
+
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
     }
@@ -161,6 +219,7 @@ mod tests {
             closes_at: "17:00".into(),
             closed_days: vec!["sat".into(), "sun".into()],
             max_offered: 50,
+            ..Schedule::default()
         }
     }
 

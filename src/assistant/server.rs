@@ -4,7 +4,7 @@
 use super::MAX_ANSWER_CHARS;
 use super::{
     machine::{self, BotState, Contact, Effect, Step},
-    schedule::{Availability, Schedule},
+    schedule::{Availability, Held, Schedule},
     Appointment, BotLine, BotView, Calendar,
 };
 use crate::{
@@ -110,6 +110,7 @@ pub async fn conversation(state: &AppState, customer: Uuid) -> Result<BotView, A
 
 /// Takes the customer's answer through the workflow, carrying out its effects.
 pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<BotView, AppError> {
+    crate::text::reject_controls(input)?;
     let input = input.trim();
     if input.is_empty() {
         return Err(AppError::invalid_input(
@@ -138,13 +139,33 @@ pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<Bot
     while let Some(effect) = step.effect.take() {
         step = match effect {
             Effect::FindSlots(calendar) => {
-                let free = availability(&mut tx, &state.settings.booking, calendar, now).await?;
-                machine::offer(calendar, &free, vec![])
+                let schedule = &state.settings.booking;
+                let held = held(&mut tx, customer, calendar, now).await?;
+                match schedule.booking_refusal(held) {
+                    Some(reason) => machine::booking_refused(reason),
+                    None => {
+                        let free = availability(&mut tx, schedule, calendar, now).await?;
+                        machine::offer(calendar, &free, vec![])
+                    }
+                }
             }
             Effect::Book {
                 calendar,
                 starts_at,
             } => {
+                // One booking at a time per customer (two tabs), counted under the lock.
+                sqlx::query(
+                    "select pg_advisory_xact_lock(hashtext('appointments'), hashtext($1::text))",
+                )
+                .bind(customer)
+                .execute(&mut *tx)
+                .await?;
+                let held = held(&mut tx, customer, calendar, now).await?;
+                if let Some(reason) = state.settings.booking.booking_refusal(held) {
+                    step = machine::booking_refused(reason);
+                    said.append(&mut step.say);
+                    continue;
+                }
                 match book(
                     &mut tx,
                     &state.settings.booking,
@@ -182,6 +203,29 @@ pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<Bot
     save_state(&mut tx, customer, &next).await?;
     tx.commit().await?;
     view(&state.pool, customer, &next).await
+}
+
+/// The customer's upcoming appointments, in `calendar` and in all.
+async fn held(
+    conn: &mut PgConnection,
+    customer: Uuid,
+    calendar: Calendar,
+    now: NaiveDateTime,
+) -> Result<Held, AppError> {
+    let (in_calendar, total): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where calendar = $2), count(*) from appointments
+         where customer_id = $1 and cancelled_at is null and starts_at > $3",
+    )
+    .bind(customer)
+    .bind(calendar.as_str())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let clamp = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(Held {
+        in_calendar: clamp(in_calendar),
+        total: clamp(total),
+    })
 }
 
 async fn availability(

@@ -29,8 +29,9 @@ pub async fn register(
         async {
             let state = app_state()?;
             // Account creation shares the per-address budget of login attempts.
-            state.login_limiter.check_ip(client_ip().await?)?;
+            state.login_throttle.check_rate(client_ip().await?)?;
             let account = NewAccount::parse(&email, &display_name, &password)?;
+            super::check_customer_display_name(&account.display_name)?;
             let user = server::create_account(&state.pool, account, Role::Customer).await?;
             server::start_session(&session().await?, user.id).await?;
             tracing::info!(user_id = %user.id, "customer registered");
@@ -44,15 +45,26 @@ pub async fn register(
 
 #[server(endpoint = "session/login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use super::{safe_next_path, server, MAX_PASSWORD_CHARS};
+    use super::{safe_next_path, server, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
     use crate::error::ErrorCode;
     use crate::server::context::{app_state, client_ip, respond, session};
+    use std::time::Instant;
     respond(
         async {
+            // Before anything else: an oversized email never reaches a limiter's memory.
+            if email.chars().count() > MAX_EMAIL_CHARS {
+                return Err(AppError::new(
+                    ErrorCode::InvalidEmail,
+                    "Adresse e-mail invalide.",
+                ));
+            }
             let state = app_state()?;
-            state.login_limiter.check_ip(client_ip().await?)?;
+            let ip = client_ip().await?;
+            state.login_throttle.check_rate(ip)?;
             let email = email.trim().to_lowercase();
-            state.login_limiter.check_account(&email)?;
+            state
+                .login_throttle
+                .check_login(&email, ip, Instant::now())?;
 
             let refused = || {
                 metrics::counter!("paddock_login_failures_total").increment(1);
@@ -62,6 +74,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                 )
             };
             if password.chars().count() > MAX_PASSWORD_CHARS {
+                state
+                    .login_throttle
+                    .record_failure(&email, ip, Instant::now());
                 return Err(refused());
             }
             let (user, hash) = match server::find_credentials(&state.pool, &email).await? {
@@ -71,8 +86,14 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             let verified = server::verify_password(hash, password).await?;
             let user = match user {
                 Some(user) if verified => user,
-                _ => return Err(refused()),
+                _ => {
+                    state
+                        .login_throttle
+                        .record_failure(&email, ip, Instant::now());
+                    return Err(refused());
+                }
             };
+            state.login_throttle.record_success(&email, ip);
 
             server::start_session(&session().await?, user.id).await?;
             server::record_login(&state.pool, user.id).await?;

@@ -5,6 +5,8 @@ pub mod components;
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 use crate::error::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -179,12 +181,19 @@ pub fn validate_password(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Trims a display name and collapses inner runs of spaces.
+/// Trims a display name and collapses inner runs of spaces; refuses control characters
+/// and characters that are invisible or change the direction of the text around them.
 pub fn normalize_display_name(raw: &str) -> Result<String, AppError> {
+    crate::text::reject_controls(raw)?;
+    if raw.chars().any(crate::text::is_invisible_or_bidi) {
+        return Err(AppError::new(
+            ErrorCode::InvalidDisplayName,
+            "Le nom affiché ne peut pas contenir de caractère invisible ni de caractère qui inverse le sens du texte.",
+        ));
+    }
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let chars = name.chars().count();
-    let printable = name.chars().all(|c| !c.is_control());
-    if !(MIN_DISPLAY_NAME_CHARS..=MAX_DISPLAY_NAME_CHARS).contains(&chars) || !printable {
+    if !(MIN_DISPLAY_NAME_CHARS..=MAX_DISPLAY_NAME_CHARS).contains(&chars) {
         return Err(AppError::new(
             ErrorCode::InvalidDisplayName,
             format!(
@@ -193,6 +202,19 @@ pub fn normalize_display_name(raw: &str) -> Result<String, AppError> {
         ));
     }
     Ok(name)
+}
+
+/// Customers may not take a name that passes for Paddock's staff: advisors are trusted
+/// by name in conversations and rooms.
+pub fn check_customer_display_name(name: &str) -> Result<(), AppError> {
+    if crate::text::imitates_staff(name) {
+        Err(AppError::new(
+            ErrorCode::InvalidDisplayName,
+            "Ce nom est réservé à l’équipe Paddock : choisissez-en un autre.",
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 /// A registration whose fields have all been checked.
@@ -283,7 +305,33 @@ mod tests {
         );
         assert!(normalize_display_name("L").is_err());
         assert!(normalize_display_name(&"x".repeat(61)).is_err());
-        assert!(normalize_display_name("Léa\u{7}").is_err());
+        assert_eq!(
+            normalize_display_name("Léa\u{7}").unwrap_err().code,
+            ErrorCode::InvalidCharacters
+        );
+        assert_eq!(
+            normalize_display_name("Léa\u{0}").unwrap_err().code,
+            ErrorCode::InvalidCharacters
+        );
+        for hidden in [
+            "Julie\u{202E}titeP",
+            "Ju\u{200B}lie",
+            "\u{2067}Admin\u{2069}",
+        ] {
+            assert_eq!(
+                normalize_display_name(hidden).unwrap_err().code,
+                ErrorCode::InvalidDisplayName,
+                "{hidden:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn customers_cannot_pass_for_staff() {
+        assert!(check_customer_display_name("Julie Petit").is_ok());
+        let err = check_customer_display_name("Conseiller Paddock").unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidDisplayName);
+        assert!(err.message.contains("réservé"));
     }
 
     #[test]

@@ -1,5 +1,4 @@
-//! Server-only account logic: password hashing, the accounts table, sessions and the
-//! login rate limiter.
+//! Server-only account logic: password hashing, the accounts table and sessions.
 
 use super::{CurrentUser, NewAccount, Role};
 use crate::error::{AppError, ErrorCode};
@@ -7,12 +6,8 @@ use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use governor::{
-    clock::{Clock, DefaultClock},
-    DefaultKeyedRateLimiter, Quota, RateLimiter,
-};
 use sqlx::PgPool;
-use std::{net::IpAddr, num::NonZeroU32, sync::OnceLock, time::Duration};
+use std::sync::OnceLock;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -215,55 +210,6 @@ pub async fn end_session(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
-/// Login attempts allowed per client address and per account (whether or not it exists,
-/// so the limiter reveals nothing about which emails are registered).
-pub struct LoginLimiter {
-    per_ip: DefaultKeyedRateLimiter<IpAddr>,
-    per_account: DefaultKeyedRateLimiter<String>,
-}
-
-impl LoginLimiter {
-    pub fn new(per_ip_per_minute: u32, per_account_per_15_minutes: u32) -> Self {
-        let per_ip = NonZeroU32::new(per_ip_per_minute).unwrap_or(NonZeroU32::MIN);
-        let per_account = NonZeroU32::new(per_account_per_15_minutes).unwrap_or(NonZeroU32::MIN);
-        let account_period = Duration::from_secs(15 * 60) / per_account.get();
-        Self {
-            per_ip: RateLimiter::keyed(Quota::per_minute(per_ip)),
-            per_account: RateLimiter::keyed(
-                Quota::with_period(account_period)
-                    .expect("non-zero period")
-                    .allow_burst(per_account),
-            ),
-        }
-    }
-
-    /// Counts one attempt from `ip`; refuses with the time to wait when over the limit.
-    pub fn check_ip(&self, ip: IpAddr) -> Result<(), AppError> {
-        self.per_ip.check_key(&ip).map_err(|not_until| {
-            wait_error(not_until.wait_time_from(DefaultClock::default().now()))
-        })
-    }
-
-    /// Counts one attempt on the account `email`.
-    pub fn check_account(&self, email: &str) -> Result<(), AppError> {
-        self.per_account
-            .check_key(&email.to_owned())
-            .map_err(|not_until| {
-                wait_error(not_until.wait_time_from(DefaultClock::default().now()))
-            })
-    }
-
-    /// Forgets keys whose quota is full again, so memory stays bounded.
-    pub fn forget_idle_keys(&self) {
-        self.per_ip.retain_recent();
-        self.per_account.retain_recent();
-    }
-}
-
-fn wait_error(wait: Duration) -> AppError {
-    AppError::rate_limited(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,30 +253,5 @@ mod tests {
                 .await
                 .unwrap()
         );
-    }
-
-    #[test]
-    fn the_limiter_refuses_after_the_quota_with_a_wait_time() {
-        let limiter = LoginLimiter::new(100, 3);
-        for _ in 0..3 {
-            limiter.check_account("julie@paddock.test").unwrap();
-        }
-        let err = limiter.check_account("julie@paddock.test").unwrap_err();
-        assert_eq!(err.code, ErrorCode::RateLimited);
-        // 15 minutes / 3 attempts: the next attempt is allowed within five minutes.
-        let wait = err.retry_after_secs.unwrap();
-        assert!((1..=300).contains(&wait), "{wait}");
-        // Another account is not affected.
-        limiter.check_account("thomas@paddock.test").unwrap();
-
-        let ip: IpAddr = "203.0.113.7".parse().unwrap();
-        let limiter = LoginLimiter::new(2, 100);
-        limiter.check_ip(ip).unwrap();
-        limiter.check_ip(ip).unwrap();
-        assert_eq!(
-            limiter.check_ip(ip).unwrap_err().code,
-            ErrorCode::RateLimited
-        );
-        limiter.check_ip("203.0.113.8".parse().unwrap()).unwrap();
     }
 }

@@ -82,13 +82,27 @@ pub struct CustomerHit {
     pub name: String,
 }
 
-/// Customers (not the caller) whose name or email contains `query` (2 to 60 characters).
+/// Customers (not the caller) whose display name contains `query` (2 to 60 characters),
+/// or whose email is exactly `query`: never a fragment of an email, which would let
+/// anyone recover addresses one character at a time.
 #[server(endpoint = "customers/search")]
 pub async fn search_customers(query: String) -> Result<Vec<CustomerHit>, AppError> {
     use crate::server::context::{app_state, require_user, respond};
+    use crate::server::limits::Budget;
     respond(
         async {
             let user = require_user().await?;
+            let state = app_state()?;
+            let per_minute = state.settings.customer_searches_per_minute.max(1);
+            state.limits.check(
+                "customer_search",
+                Budget {
+                    burst: per_minute,
+                    every: std::time::Duration::from_secs(60) / per_minute,
+                },
+                user.id,
+            )?;
+            crate::text::reject_controls(&query)?;
             let query = query.trim();
             if !(super::MIN_SEARCH_CHARS..=super::MAX_SEARCH_CHARS).contains(&query.chars().count())
             {
@@ -98,8 +112,14 @@ pub async fn search_customers(query: String) -> Result<Vec<CustomerHit>, AppErro
                     super::MAX_SEARCH_CHARS
                 )));
             }
-            let hits =
-                super::server::store::search_customers(&app_state()?.pool, user.id, query).await?;
+            let email = crate::auth::normalize_email(query).ok();
+            let hits = super::server::store::search_customers(
+                &state.pool,
+                user.id,
+                query,
+                email.as_deref(),
+            )
+            .await?;
             Ok(hits
                 .into_iter()
                 .map(|(id, name)| CustomerHit { id, name })

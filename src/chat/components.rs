@@ -312,7 +312,7 @@ fn CustomerSearch(client: ChatClient) -> impl IntoView {
             }>
             <label for="customer-query">"Écrire à un client"</label>
             <div class="bot-input">
-                <input id="customer-query" type="search" minlength=super::MIN_SEARCH_CHARS.to_string() maxlength=super::MAX_SEARCH_CHARS.to_string() placeholder="Nom ou e-mail"
+                <input id="customer-query" type="search" minlength=super::MIN_SEARCH_CHARS.to_string() maxlength=super::MAX_SEARCH_CHARS.to_string() placeholder="Nom, ou adresse e-mail complète"
                     prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e))/>
                 <button type="submit" class="button">"Chercher"</button>
             </div>

@@ -25,6 +25,7 @@ pub const MAX_SEARCH_CHARS: usize = 60;
 
 /// A room name, trimmed with inner spaces collapsed, 3 to 60 characters.
 pub fn normalize_room_name(raw: &str) -> Result<String, AppError> {
+    crate::text::reject_controls(raw)?;
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let chars = name.chars().count();
     if (MIN_ROOM_NAME_CHARS..=MAX_ROOM_NAME_CHARS).contains(&chars)
@@ -54,6 +55,7 @@ pub fn validate_capacity(capacity: i32) -> Result<i32, AppError> {
 
 /// A message body: trimmed, not empty, at most 2,000 characters.
 pub fn validate_message(body: &str) -> Result<&str, AppError> {
+    crate::text::reject_controls(body)?;
     let body = body.trim();
     if body.is_empty() {
         return Err(AppError::new(

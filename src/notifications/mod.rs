@@ -46,6 +46,9 @@ impl Draft {
     /// Checks a composed notification: a title of 1 to 120 characters, a body of 1 to
     /// 1,000, and an optional link to a Paddock page or an `https` address.
     pub fn parse(title: &str, body: &str, link: &str) -> Result<Self, AppError> {
+        for field in [title, body, link] {
+            crate::text::reject_controls(field)?;
+        }
         let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
         let body = body.trim().to_owned();
         let title_chars = title.chars().count();

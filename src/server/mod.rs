@@ -5,6 +5,7 @@
 pub mod context;
 pub mod db;
 pub mod guard;
+pub mod limits;
 pub mod observability;
 pub mod security;
 pub mod seo;

@@ -3,13 +3,13 @@
 use super::AppState;
 use crate::config::LogFormat;
 use axum::{
-    extract::{ConnectInfo, MatchedPath, Request, State},
+    extract::{MatchedPath, Request, State},
     http::{header, HeaderMap, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use std::{net::SocketAddr, sync::OnceLock, time::Instant};
+use std::{sync::OnceLock, time::Instant};
 use tower_http::{
     classify::{ServerErrorsAsFailures, SharedClassifier},
     trace::TraceLayer,
@@ -105,8 +105,9 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-fn metrics_allowed(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> bool {
-    // An empty token counts as none: it must never open /metrics to everyone.
+fn metrics_allowed(state: &AppState, headers: &HeaderMap) -> bool {
+    // An empty token counts as none. Without a token, who can reach the metrics
+    // listener (`PADDOCK_METRICS_ADDR`, loopback by default) is the control.
     match state
         .settings
         .metrics_token
@@ -118,7 +119,7 @@ fn metrics_allowed(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> b
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes())),
-        None => peer.ip().is_loopback(),
+        None => true,
     }
 }
 
@@ -126,14 +127,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Prometheus text format: with `PADDOCK_METRICS_TOKEN` set, for its bearer only;
-/// otherwise for clients on this machine only.
-pub async fn metrics(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Response {
-    if !metrics_allowed(&state, &headers, peer) {
+/// Prometheus text format, with `PADDOCK_METRICS_TOKEN` set for its bearer only.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !metrics_allowed(&state, &headers) {
         return (StatusCode::FORBIDDEN, "forbidden").into_response();
     }
     metrics::gauge!("paddock_db_pool_connections").set(f64::from(state.pool.size()));
@@ -145,6 +141,16 @@ pub async fn metrics(
         prometheus().render(),
     )
         .into_response()
+}
+
+/// The metrics listener's router: `/metrics` alone. It is served on its own address,
+/// never through the public port, so that a reverse proxy in front of the site cannot
+/// expose it by mistake.
+pub fn metrics_router(state: AppState) -> axum::Router {
+    prometheus();
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(metrics))
+        .with_state(state)
 }
 
 #[cfg(test)]

@@ -145,6 +145,74 @@ pub async fn security_headers(
     response
 }
 
+/// Whether any field of a server-function request — query string, form or JSON body —
+/// holds a forbidden control character (NUL, escape…).
+pub fn fields_hold_controls(query: Option<&str>, content_type: &str, body: &[u8]) -> bool {
+    let form_holds = |bytes: &[u8]| {
+        form_urlencoded::parse(bytes).any(|(name, value)| {
+            name.chars().any(crate::text::is_forbidden_control)
+                || value.chars().any(crate::text::is_forbidden_control)
+        })
+    };
+    if query.is_some_and(|q| form_holds(q.as_bytes())) {
+        return true;
+    }
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        form_holds(body)
+    } else if content_type.starts_with("application/json") {
+        // Unreadable JSON is left to the server function, which refuses it.
+        serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|value| json_holds(&value))
+    } else {
+        false
+    }
+}
+
+fn json_holds(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text.chars().any(crate::text::is_forbidden_control),
+        Value::Array(items) => items.iter().any(json_holds),
+        Value::Object(fields) => fields.iter().any(|(name, value)| {
+            name.chars().any(crate::text::is_forbidden_control) || json_holds(value)
+        }),
+        _ => false,
+    }
+}
+
+/// Server functions never see a NUL or another control character: the request gets a
+/// 400 with a French message before any handler (or the database, which refuses NUL)
+/// is reached. Feature validations check the same rule on WebSocket frames.
+pub async fn reject_control_characters(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, state.settings.max_request_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    if fields_hold_controls(parts.uri.query(), &content_type, &bytes) {
+        tracing::info!(path = %parts.uri.path(), "request with control characters refused");
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(crate::text::invalid_characters()),
+        )
+            .into_response();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
 /// The client address a trusted reverse proxy appended last to `X-Forwarded-For`.
 pub fn forwarded_client_ip(headers: &HeaderMap) -> Option<IpAddr> {
     headers
@@ -211,6 +279,30 @@ mod tests {
         assert!(!csp.contains("unsafe-inline"));
         assert!(!csp.contains("ws://"));
         assert!(page_csp("n", Some(3001)).contains("ws://127.0.0.1:3001"));
+    }
+
+    #[test]
+    fn control_characters_are_found_in_every_kind_of_field() {
+        let form = "application/x-www-form-urlencoded";
+        assert!(fields_hold_controls(None, form, b"text=a%00b"));
+        assert!(fields_hold_controls(None, form, b"te%1Bxt=ok"));
+        assert!(fields_hold_controls(Some("week=2026%00"), "", b""));
+        assert!(fields_hold_controls(
+            None,
+            "application/json",
+            br#"{"a":["ok","\u0000"]}"#
+        ));
+        assert!(!fields_hold_controls(
+            None,
+            form,
+            b"body=Bonjour%2C%0D%0Aa+demain%09%C3%A9"
+        ));
+        assert!(!fields_hold_controls(
+            None,
+            "application/json",
+            b"not json\0"
+        ));
+        assert!(!fields_hold_controls(None, "text/plain", b"\0"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Everything a request handler or server function may need, cheap to clone.
 
-use crate::{auth::server::LoginLimiter, config::Settings, realtime::Realtime};
+use super::limits::RateLimits;
+use crate::{auth::throttle::LoginThrottle, config::Settings, realtime::Realtime};
 use axum::extract::FromRef;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use leptos::prelude::LeptosOptions;
@@ -30,26 +31,30 @@ pub struct AppState {
     pub pool: PgPool,
     pub settings: Arc<Settings>,
     pub leptos_options: LeptosOptions,
-    pub login_limiter: Arc<LoginLimiter>,
+    pub login_throttle: Arc<LoginThrottle>,
     pub clock: Clock,
     /// This instance's sockets, streams and event bus.
     pub realtime: Arc<Realtime>,
+    /// Per-user budgets of server functions (searches, …).
+    pub limits: Arc<RateLimits>,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, settings: Settings, leptos_options: LeptosOptions) -> Self {
-        let login_limiter = Arc::new(LoginLimiter::new(
+        let login_throttle = Arc::new(LoginThrottle::new(
             settings.login_attempts_per_ip_per_minute,
-            settings.login_attempts_per_account_per_15_minutes,
+            settings.login_free_failures_per_account_and_address,
+            settings.login_free_failures_per_address,
         ));
         let realtime = Realtime::new(pool.clone(), &settings);
         Self {
             pool,
             settings: Arc::new(settings),
             leptos_options,
-            login_limiter,
+            login_throttle,
             clock: Clock::system(),
             realtime,
+            limits: Arc::default(),
         }
     }
 

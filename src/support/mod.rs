@@ -44,6 +44,7 @@ pub enum RequestStatus {
 
 /// Tidies a free-text field: trimmed, inner whitespace collapsed, empty means none.
 fn optional_text(raw: &str, max: usize, what: &str) -> Result<Option<String>, AppError> {
+    crate::text::reject_controls(raw)?;
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() {
         return Ok(None);

@@ -22,6 +22,8 @@ pub const CUSTOMER_PASSWORD: &str = "PaddockClient2026!";
 
 pub struct TestApp {
     pub base: String,
+    /// The metrics listener (`/metrics`), apart from the public port as in production.
+    pub metrics_base: String,
     pub pool: PgPool,
     /// The running server's state (its sockets, streams, shutdown).
     pub state: Option<AppState>,
@@ -57,6 +59,10 @@ impl TestApp {
             .env(Env::PROD)
             .build();
         let state = AppState::new(pool.clone(), settings, options).with_clock(clock);
+        let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics_base = format!("http://{}", metrics_listener.local_addr().unwrap());
+        let metrics_app = paddock::server::observability::metrics_router(state.clone());
+        tokio::spawn(async move { axum::serve(metrics_listener, metrics_app).await.unwrap() });
         let app = site::start(state.clone()).await.expect("LISTEN works");
         tokio::spawn(async move {
             axum::serve(
@@ -68,9 +74,20 @@ impl TestApp {
         });
         Self {
             base: format!("http://{address}"),
+            metrics_base,
             pool,
             state: Some(state),
         }
+    }
+
+    /// The Prometheus text of this instance's metrics listener.
+    pub async fn metrics_text(&self) -> String {
+        reqwest::get(format!("{}/metrics", self.metrics_base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -470,10 +470,12 @@ async fn messages_page(
 }
 
 /// Customers whose name or email contains `query`, for starting a conversation.
+/// Customers whose display name contains `query`, or whose email is `exact_email`.
 pub async fn search_customers(
     pool: &PgPool,
     user: Uuid,
     query: &str,
+    exact_email: Option<&str>,
 ) -> Result<Vec<(Uuid, String)>, AppError> {
     let pattern = format!(
         "%{}%",
@@ -484,11 +486,12 @@ pub async fn search_customers(
     );
     sqlx::query_as(
         "select id, display_name from users
-         where role = 'customer' and id <> $1 and (display_name ilike $2 or email ilike $2)
+         where role = 'customer' and id <> $1 and (display_name ilike $2 or email = $3)
          order by display_name limit 10",
     )
     .bind(user)
     .bind(pattern)
+    .bind(exact_email)
     .fetch_all(pool)
     .await
     .map_err(AppError::from)
