@@ -26,7 +26,11 @@ pub struct Settings {
     pub trust_proxy_headers: bool,
     /// Load `seed.sql` at start when the database has no account yet.
     pub seed_demo_data: bool,
+    /// A session ends after this much inactivity (requests, open sockets and streams
+    /// count as activity).
     pub session_idle_minutes: i64,
+    /// A session ends this long after its login, whatever the activity.
+    pub session_max_hours: i64,
     pub login_attempts_per_ip_per_minute: u32,
     pub login_attempts_per_account_per_15_minutes: u32,
     pub max_request_body_bytes: usize,
@@ -69,6 +73,7 @@ impl Default for Settings {
             trust_proxy_headers: false,
             seed_demo_data: false,
             session_idle_minutes: 120,
+            session_max_hours: 12,
             login_attempts_per_ip_per_minute: 20,
             login_attempts_per_account_per_15_minutes: 10,
             max_request_body_bytes: 64 * 1024,
@@ -165,6 +170,11 @@ impl Settings {
         if self.session_idle_minutes <= 0 {
             return Err(SettingsError::Invalid(
                 "session_idle_minutes must be positive".into(),
+            ));
+        }
+        if self.session_max_hours <= 0 {
+            return Err(SettingsError::Invalid(
+                "session_max_hours must be positive".into(),
             ));
         }
         Ok(())
@@ -272,6 +282,8 @@ mod tests {
         assert_eq!(s.login_attempts_per_ip_per_minute, 20);
         assert!(Settings::from_sources("", env(&[("PADDOCK_PUBLIC_URL", "ftp://x")])).is_err());
         assert!(Settings::from_sources("", env(&[("PADDOCK_SESSION_IDLE_MINUTES", "0")])).is_err());
+        assert_eq!(s.session_max_hours, 12);
+        assert!(Settings::from_sources("", env(&[("PADDOCK_SESSION_MAX_HOURS", "0")])).is_err());
         assert!(Settings::from_sources("", env(&[("PADDOCK_TIMEZONE", "Mars/Olympus")])).is_err());
         assert!(Settings::from_sources("", env(&[("PADDOCK_BOOKING__OPENS_AT", "9h")])).is_err());
     }
