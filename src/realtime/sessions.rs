@@ -181,7 +181,7 @@ mod tests {
         let twelve_hours = 12 * 60;
         // Near the end, the expiry is capped at the deadline, then never written again.
         assert_eq!(
-            lifetime.check(at(0), at(twelve_hours - 60), at(twelve_hours - 50)),
+            lifetime.check(at(0), at(twelve_hours - 45), at(twelve_hours - 50)),
             SessionCheck::Extend {
                 until: at(twelve_hours)
             }
