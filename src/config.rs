@@ -26,7 +26,11 @@ pub struct Settings {
     pub trust_proxy_headers: bool,
     /// Load `seed.sql` at start when the database has no account yet.
     pub seed_demo_data: bool,
+    /// A session ends after this much inactivity (requests, open sockets and streams
+    /// count as activity).
     pub session_idle_minutes: i64,
+    /// A session ends this long after its login, whatever the activity.
+    pub session_max_hours: i64,
     pub login_attempts_per_ip_per_minute: u32,
     /// Wrong passwords one address may try on one account before each new failure
     /// makes it wait (2 s, doubling, up to 15 minutes).
@@ -78,6 +82,7 @@ impl Default for Settings {
             trust_proxy_headers: false,
             seed_demo_data: false,
             session_idle_minutes: 120,
+            session_max_hours: 12,
             login_attempts_per_ip_per_minute: 20,
             login_free_failures_per_account_and_address: 5,
             login_free_failures_per_address: 20,
@@ -185,6 +190,11 @@ impl Settings {
                 "session_idle_minutes must be positive".into(),
             ));
         }
+        if self.session_max_hours <= 0 {
+            return Err(SettingsError::Invalid(
+                "session_max_hours must be positive".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -290,6 +300,8 @@ mod tests {
         assert_eq!(s.login_attempts_per_ip_per_minute, 20);
         assert!(Settings::from_sources("", env(&[("PADDOCK_PUBLIC_URL", "ftp://x")])).is_err());
         assert!(Settings::from_sources("", env(&[("PADDOCK_SESSION_IDLE_MINUTES", "0")])).is_err());
+        assert_eq!(s.session_max_hours, 12);
+        assert!(Settings::from_sources("", env(&[("PADDOCK_SESSION_MAX_HOURS", "0")])).is_err());
         assert!(Settings::from_sources("", env(&[("PADDOCK_TIMEZONE", "Mars/Olympus")])).is_err());
         assert!(Settings::from_sources("", env(&[("PADDOCK_BOOKING__OPENS_AT", "9h")])).is_err());
     }

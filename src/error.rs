@@ -45,6 +45,9 @@ pub enum ErrorCode {
     InvalidCharacters,
     /// A value outside the range the server accepts (a date too far away, …).
     OutOfRange,
+    /// The request carried a session that is over (inactivity, absolute lifetime,
+    /// ended elsewhere): log in again.
+    SessionExpired,
 }
 
 impl ErrorCode {
@@ -66,7 +69,9 @@ impl ErrorCode {
             ErrorCode::RoomClosed | ErrorCode::ConversationEnded => 410,
             ErrorCode::NotMember => 403,
             ErrorCode::MessageTooLong => 422,
-            ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => 401,
+            ErrorCode::InvalidCredentials
+            | ErrorCode::Unauthenticated
+            | ErrorCode::SessionExpired => 401,
             ErrorCode::RateLimited => 429,
             ErrorCode::Forbidden | ErrorCode::CrossSiteRequest => 403,
             ErrorCode::NotFound => 404,
@@ -75,6 +80,11 @@ impl ErrorCode {
         }
     }
 }
+
+/// What the user reads when their session is over: in server function errors and on the
+/// login page they are sent to.
+pub const SESSION_EXPIRED_MESSAGE: &str =
+    "Votre session a expiré. Reconnectez-vous pour continuer.";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message}")]
@@ -104,6 +114,10 @@ impl AppError {
             ErrorCode::Unauthenticated,
             "Vous devez être connecté pour continuer.",
         )
+    }
+
+    pub fn session_expired() -> Self {
+        Self::new(ErrorCode::SessionExpired, SESSION_EXPIRED_MESSAGE)
     }
 
     pub fn forbidden() -> Self {
@@ -170,6 +184,9 @@ mod tests {
         assert!(json.contains(r#""code":"forbidden""#), "{json}");
         assert_eq!(ErrorCode::Forbidden.http_status(), 403);
         assert_eq!(ErrorCode::EmailTaken.http_status(), 409);
+        let json = serde_json::to_string(&AppError::session_expired()).unwrap();
+        assert!(json.contains(r#""code":"session_expired""#), "{json}");
+        assert_eq!(ErrorCode::SessionExpired.http_status(), 401);
     }
 
     #[test]

@@ -1,10 +1,20 @@
 //! The Paddock server.
 //!
-//! `paddock` serves the site. `paddock create-admin` creates (or promotes) the admin
-//! given by `PADDOCK_ADMIN_EMAIL`, `PADDOCK_ADMIN_NAME` and `PADDOCK_ADMIN_PASSWORD`, then exits.
+//! `paddock` serves the site. `paddock create-admin` creates the admin given by
+//! `PADDOCK_ADMIN_EMAIL`, `PADDOCK_ADMIN_NAME` and `PADDOCK_ADMIN_PASSWORD`, then exits.
+//!
+//! With those variables set, `paddock` also sets the admin up at every start. Either
+//! way, an existing admin keeps its password unless `PADDOCK_ADMIN_PASSWORD` changed
+//! (then it is reset and every session of the account ends), and an existing
+//! *customer* account with that email is never promoted silently — anyone may register
+//! the future admin's address first. `paddock create-admin --promote` promotes it (its
+//! sessions end); without `--promote`, `create-admin` fails, and the server logs the
+//! refusal and starts without that admin (failing to start would let whoever registered
+//! the address keep the site down).
 
 use leptos::config::get_configuration;
 use paddock::{
+    auth::server::AdminSetupError,
     config::Settings,
     server::{db, observability, AppState},
     site,
@@ -30,7 +40,8 @@ async fn main() -> ExitCode {
 async fn run() -> Result<(), String> {
     let settings = Settings::load(CONFIG_FILE).map_err(|e| e.to_string())?;
     observability::init_tracing(&settings.log_format);
-    let command = std::env::args().nth(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().cloned();
 
     let database_url =
         std::env::var("DATABASE_URL").map_err(|_| "DATABASE_URL is not set".to_string())?;
@@ -45,10 +56,18 @@ async fn run() -> Result<(), String> {
     match command.as_deref() {
         None | Some("serve") => {}
         Some("create-admin") => {
+            let promote = match args.get(1).map(String::as_str) {
+                None => false,
+                Some("--promote") if args.len() == 2 => true,
+                Some(_) => return Err("usage: paddock create-admin [--promote]".to_string()),
+            };
             let account = bootstrap_admin.ok_or(
                 "create-admin needs PADDOCK_ADMIN_EMAIL and PADDOCK_ADMIN_PASSWORD".to_string(),
             )?;
-            return db::ensure_admin(&pool, account).await;
+            return db::ensure_admin(&pool, account, promote)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string());
         }
         Some(other) => {
             return Err(format!(
@@ -65,7 +84,13 @@ async fn run() -> Result<(), String> {
         tracing::info!("demo data loaded from seed.sql");
     }
     if let Some(account) = bootstrap_admin {
-        db::ensure_admin(&pool, account).await?;
+        match db::ensure_admin(&pool, account, false).await {
+            Ok(_) => {}
+            Err(refused @ AdminSetupError::CustomerAccount(_)) => {
+                tracing::error!("PADDOCK_ADMIN_EMAIL: {refused}; starting without that admin")
+            }
+            Err(AdminSetupError::Failed(err)) => return Err(format!("PADDOCK_ADMIN_*: {err}")),
+        }
     }
 
     let leptos_options = get_configuration(Some(CONFIG_FILE))

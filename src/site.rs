@@ -4,7 +4,7 @@
 
 use crate::{
     app::{shell, App},
-    auth::CurrentUser,
+    auth::{sessions::IdleExpiryStore, CurrentUser},
     chat::server::{delivery::ChatEvents, socket::ChatSocket, Chat},
     error::AppError,
     notifications::server::{stream as notification_stream, NotificationEvents},
@@ -43,7 +43,6 @@ use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
 };
 use tower_sessions::{cookie::SameSite, Expiry, Session, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 
 /// The features that answer socket frames.
 struct Features {
@@ -116,20 +115,23 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
     let fallback_state = state.clone();
     let leptos_options = state.leptos_options.clone();
 
-    let session_layer = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
-        .with_name(if state.settings.uses_tls() {
-            // The __Host- prefix pins the cookie to this exact origin, over HTTPS only.
-            "__Host-paddock_session"
-        } else {
-            "paddock_session"
-        })
-        .with_secure(state.settings.uses_tls())
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::minutes(state.settings.session_idle_minutes),
-        ));
+    // A browser-session cookie (no Max-Age): the session's row alone says when it is
+    // over, see `auth::sessions`.
+    let session_layer = SessionManagerLayer::new(IdleExpiryStore::new(
+        state.pool.clone(),
+        &state.realtime.lifetime,
+    ))
+    .with_name(if state.settings.uses_tls() {
+        // The __Host- prefix pins the cookie to this exact origin, over HTTPS only.
+        "__Host-paddock_session"
+    } else {
+        "paddock_session"
+    })
+    .with_secure(state.settings.uses_tls())
+    .with_http_only(true)
+    .with_same_site(SameSite::Lax)
+    .with_path("/")
+    .with_expiry(Expiry::OnSessionEnd);
 
     Router::new()
         .route("/healthz", get(observability::healthz))
@@ -204,7 +206,7 @@ async fn socket_upgrade(
     if !origin_ok {
         return (StatusCode::FORBIDDEN, "origine refusée").into_response();
     }
-    let (user, session_id) = match connection_user(&session, &state.pool).await {
+    let (user, session_id) = match connection_user(&session, &state).await {
         Ok(found) => found,
         Err(refusal) => return refusal,
     };

@@ -641,7 +641,7 @@ async fn metrics_require_the_token_when_one_is_configured(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn the_bootstrap_admin_is_created_or_promoted(pool: PgPool) {
+async fn the_bootstrap_admin_is_created_then_left_alone(pool: PgPool) {
     use paddock::{auth::NewAccount, server::db};
     db::migrate(&pool).await.unwrap();
     let account = NewAccount::parse(
@@ -650,8 +650,10 @@ async fn the_bootstrap_admin_is_created_or_promoted(pool: PgPool) {
         "un-mot-de-passe-long",
     )
     .unwrap();
-    db::ensure_admin(&pool, account.clone()).await.unwrap();
-    db::ensure_admin(&pool, account).await.unwrap();
+    db::ensure_admin(&pool, account.clone(), false)
+        .await
+        .unwrap();
+    db::ensure_admin(&pool, account, false).await.unwrap();
     let role: String =
         sqlx::query_scalar("select role from users where email = 'chef@paddock.test'")
             .fetch_one(&pool)

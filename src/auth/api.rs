@@ -11,7 +11,8 @@ pub async fn fetch_current_user() -> Result<Option<CurrentUser>, AppError> {
     respond(
         async {
             let state = app_state()?;
-            super::server::session_user(&session().await?, &state.pool).await
+            super::sessions::session_user(&session().await?, &state.pool, &state.realtime.lifetime)
+                .await
         }
         .await,
     )
@@ -33,7 +34,7 @@ pub async fn register(
             let account = NewAccount::parse(&email, &display_name, &password)?;
             super::check_customer_display_name(&account.display_name)?;
             let user = server::create_account(&state.pool, account, Role::Customer).await?;
-            server::start_session(&session().await?, user.id).await?;
+            super::sessions::start_session(&session().await?, &state.pool, user.id).await?;
             tracing::info!(user_id = %user.id, "customer registered");
             metrics::counter!("paddock_registrations_total").increment(1);
             leptos_axum::redirect(Role::Customer.home_path());
@@ -95,7 +96,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             };
             state.login_throttle.record_success(&email, ip);
 
-            server::start_session(&session().await?, user.id).await?;
+            super::sessions::start_session(&session().await?, &state.pool, user.id).await?;
             server::record_login(&state.pool, user.id).await?;
             tracing::info!(user_id = %user.id, role = user.role.as_str(), "login");
             leptos_axum::redirect(safe_next_path(next.as_deref()).unwrap_or(user.role.home_path()));
@@ -112,7 +113,7 @@ pub async fn logout() -> Result<(), AppError> {
         async {
             let session = session().await?;
             let session_id = session.id().map(|id| id.to_string());
-            super::server::end_session(&session).await?;
+            super::sessions::end_session(&session).await?;
             if let Some(session_id) = session_id {
                 // Close this session's sockets and streams on every instance.
                 let state = crate::server::context::app_state()?;

@@ -63,6 +63,7 @@ pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    let expired = move || query.read().get(super::EXPIRED_PARAM).as_deref() == Some("1");
     let error = Signal::derive(move || auth.login.value().get().and_then(Result::err));
     view! {
         <Seo
@@ -74,6 +75,9 @@ pub fn LoginPage() -> impl IntoView {
             <section class="card auth-card" aria-labelledby="login-title">
                 <h1 id="login-title">"Connexion"</h1>
                 <p class="lead">"Heureux de vous revoir sur Paddock."</p>
+                <Show when=expired>
+                    <p class="session-notice" role="status">{crate::error::SESSION_EXPIRED_MESSAGE}</p>
+                </Show>
                 <ActionForm action=auth.login attr:class="form" attr:novalidate="">
                     <input type="hidden" name="next" prop:value=next/>
                     <div class="field">

@@ -44,3 +44,49 @@ impl AuthContext {
         });
     }
 }
+
+/// What a page does when the server ends its session under it (a socket closed with
+/// 1008, a notification stream refused): on a member or admin page, it opens the login
+/// page with the « session expirée » notice, to come back to this page after login. Not
+/// when this tab is logging out itself (it is already on its way home).
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub struct SessionEndWatch {
+    auth: Option<AuthContext>,
+    logouts: usize,
+}
+
+impl SessionEndWatch {
+    /// Taken by a component when it opens its connection.
+    pub fn new() -> Self {
+        let auth = use_context::<AuthContext>();
+        let logouts = auth.map_or(0, |auth| auth.logout.version().get_untracked());
+        Self { auth, logouts }
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn session_ended(&self) {
+        if let Some(auth) = self.auth {
+            if auth.logout.pending().get_untracked()
+                || auth.logout.version().get_untracked() != self.logouts
+            {
+                return;
+            }
+        }
+        let Some(location) = web_sys::window().map(|w| w.location()) else {
+            return;
+        };
+        let path = location.pathname().unwrap_or_default();
+        if super::Area::of_path(&path) == super::Area::Public {
+            return;
+        }
+        let search = location.search().unwrap_or_default();
+        let _ = location.set_href(&super::login_path(&format!("{path}{search}"), true));
+    }
+}
+
+impl Default for SessionEndWatch {
+    fn default() -> Self {
+        Self::new()
+    }
+}

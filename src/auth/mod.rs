@@ -7,6 +7,8 @@ pub mod context;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod sessions;
 
 use crate::error::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -127,6 +129,32 @@ pub fn safe_next_path(next: Option<&str>) -> Option<&str> {
         && !next.contains(['\r', '\n', '\t'])
         && !next.starts_with("/api/");
     local.then_some(next)
+}
+
+/// The query parameter of the login page that shows « Votre session a expiré ».
+pub const EXPIRED_PARAM: &str = "expiree";
+
+/// The login page, coming back to `next` (a path with its query) after login; with the
+/// « session expirée » notice when `expired`.
+pub fn login_path(next: &str, expired: bool) -> String {
+    let mut path = format!("/connexion?next={}", urlencode(next));
+    if expired {
+        path.push_str(&format!("&{EXPIRED_PARAM}=1"));
+    }
+    path
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+pub fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Trims and lower-cases an email address, refusing anything that is not a plausible address.
@@ -377,6 +405,16 @@ mod tests {
         assert_eq!(Role::parse("root"), None);
         assert_eq!(Role::Customer.home_path(), "/espace");
         assert_eq!(Role::Admin.home_path(), "/admin");
+    }
+
+    #[test]
+    fn the_login_path_carries_the_return_path_and_the_expiry_notice() {
+        assert_eq!(urlencode("/admin?x=1&y=2"), "/admin%3Fx%3D1%26y%3D2");
+        assert_eq!(login_path("/espace", false), "/connexion?next=/espace");
+        assert_eq!(
+            login_path("/espace/rendez-vous?semaine=2", true),
+            "/connexion?next=/espace/rendez-vous%3Fsemaine%3D2&expiree=1"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Server-only account logic: password hashing, the accounts table and sessions.
+//! Server-only account logic: password hashing, the accounts table and the first admin.
+//! Sessions are in `super::sessions`, login throttling in `super::throttle`.
 
-use super::{CurrentUser, NewAccount, Role};
+use super::{sessions::end_account_sessions, CurrentUser, NewAccount, Role};
 use crate::error::{AppError, ErrorCode};
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
@@ -8,11 +9,7 @@ use argon2::{
 };
 use sqlx::PgPool;
 use std::sync::OnceLock;
-use tower_sessions::Session;
 use uuid::Uuid;
-
-/// Session key holding the logged-in user's id.
-pub const SESSION_USER_ID: &str = "user_id";
 
 /// argon2id with the OWASP recommended minimum: 19 MiB, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
@@ -73,7 +70,7 @@ pub async fn verify_password(hash: Option<String>, password: String) -> Result<b
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct UserRow {
+pub(super) struct UserRow {
     id: Uuid,
     email: String,
     display_name: String,
@@ -148,22 +145,110 @@ pub async fn create_account(
     }
 }
 
-/// Creates an admin, or promotes an existing account and resets its password.
-pub async fn upsert_admin(pool: &PgPool, account: NewAccount) -> Result<CurrentUser, AppError> {
-    let password_hash = hash_password(account.password).await?;
-    sqlx::query_as::<_, UserRow>(
-        "insert into users (email, display_name, password_hash, role) values ($1, $2, $3, 'admin')
-         on conflict (email) do update
-            set role = 'admin', password_hash = excluded.password_hash, display_name = excluded.display_name
-         returning id, email, display_name, role",
+/// What setting up the admin of `PADDOCK_ADMIN_*` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminSetup {
+    Created,
+    /// The admin exists with that password: nothing changed (every start of a
+    /// deployment that keeps `PADDOCK_ADMIN_*` set).
+    Unchanged,
+    /// The admin exists with another password: it is replaced, and every session of
+    /// the account ends.
+    PasswordReset {
+        sessions_ended: usize,
+    },
+    /// A customer account made admin (`--promote` only); every session of it ends.
+    Promoted {
+        sessions_ended: usize,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminSetupError {
+    /// The email belongs to a customer and promotion was not asked for: anyone may
+    /// register the future admin's address first, so it is never promoted silently.
+    #[error(
+        "{0} belongs to a customer account: it is not made an admin silently. If that \
+         account is really the admin's, run `paddock create-admin --promote` (its sessions \
+         end and its password becomes PADDOCK_ADMIN_PASSWORD)"
+    )]
+    CustomerAccount(String),
+    #[error("{0}")]
+    Failed(#[from] AppError),
+}
+
+/// Creates the admin of `account`. An existing admin with that email keeps everything
+/// when the password is the same, and gets the new password otherwise; a customer with
+/// that email is refused, unless `promote`. Resetting or promoting ends every session of
+/// the account.
+pub async fn set_up_admin(
+    pool: &PgPool,
+    account: NewAccount,
+    promote: bool,
+) -> Result<AdminSetup, AdminSetupError> {
+    #[derive(sqlx::FromRow)]
+    struct Existing {
+        id: Uuid,
+        role: String,
+        password_hash: String,
+    }
+    let mut tx = pool.begin().await.map_err(AppError::from)?;
+    let existing = sqlx::query_as::<_, Existing>(
+        "select id, role, password_hash from users where email = $1 for update",
     )
     .bind(&account.email)
-    .bind(&account.display_name)
-    .bind(&password_hash)
-    .fetch_one(pool)
+    .fetch_optional(&mut *tx)
     .await
-    .map(CurrentUser::from)
-    .map_err(AppError::from)
+    .map_err(AppError::from)?;
+    let outcome = match existing {
+        None => {
+            let password_hash = hash_password(account.password).await?;
+            sqlx::query(
+                "insert into users (email, display_name, password_hash, role)
+                 values ($1, $2, $3, 'admin')",
+            )
+            .bind(&account.email)
+            .bind(&account.display_name)
+            .bind(&password_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(AppError::from)?;
+            AdminSetup::Created
+        }
+        Some(admin) if admin.role == Role::Admin.as_str() => {
+            if verify_password(Some(admin.password_hash), account.password.clone()).await? {
+                AdminSetup::Unchanged
+            } else {
+                let password_hash = hash_password(account.password).await?;
+                sqlx::query("update users set password_hash = $2 where id = $1")
+                    .bind(admin.id)
+                    .bind(&password_hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(AppError::from)?;
+                let sessions_ended = end_account_sessions(&mut tx, admin.id).await?;
+                AdminSetup::PasswordReset { sessions_ended }
+            }
+        }
+        Some(_) if !promote => return Err(AdminSetupError::CustomerAccount(account.email)),
+        Some(customer) => {
+            let password_hash = hash_password(account.password).await?;
+            sqlx::query(
+                "update users set role = 'admin', password_hash = $2, display_name = $3
+                  where id = $1",
+            )
+            .bind(customer.id)
+            .bind(&password_hash)
+            .bind(&account.display_name)
+            .execute(&mut *tx)
+            .await
+            .map_err(AppError::from)?;
+            let sessions_ended = end_account_sessions(&mut tx, customer.id).await?;
+            AdminSetup::Promoted { sessions_ended }
+        }
+    };
+    tx.commit().await.map_err(AppError::from)?;
+    Ok(outcome)
 }
 
 pub async fn record_login(pool: &PgPool, user_id: Uuid) -> Result<(), AppError> {
@@ -175,39 +260,6 @@ pub async fn record_login(pool: &PgPool, user_id: Uuid) -> Result<(), AppError> 
         .map_err(AppError::from)
 }
 
-fn session_error(err: tower_sessions::session::Error) -> AppError {
-    tracing::error!(%err, "session store error");
-    AppError::internal()
-}
-
-/// The user of this session, if it belongs to an account that still exists.
-pub async fn session_user(
-    session: &Session,
-    pool: &PgPool,
-) -> Result<Option<CurrentUser>, AppError> {
-    let Some(user_id) = session
-        .get::<Uuid>(SESSION_USER_ID)
-        .await
-        .map_err(session_error)?
-    else {
-        return Ok(None);
-    };
-    find_user(pool, user_id).await
-}
-
-/// Logs the user in on this session under a new session id, so that an id planted
-/// before login (session fixation) is worthless.
-pub async fn start_session(session: &Session, user_id: Uuid) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(SESSION_USER_ID, user_id)
-        .await
-        .map_err(session_error)
-}
-
-/// Deletes the session from the store and clears the cookie.
-pub async fn end_session(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(session_error)
 }
 
 #[cfg(test)]

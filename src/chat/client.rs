@@ -26,6 +26,9 @@ pub struct ChatClient {
     /// The current socket's event handlers, released when it is replaced.
     #[cfg(feature = "hydrate")]
     handlers: StoredValue<Option<Handlers>, LocalStorage>,
+    /// Opens the login page when the server ends the session (1008).
+    #[cfg(feature = "hydrate")]
+    session_end: crate::auth::context::SessionEndWatch,
 }
 
 #[cfg(feature = "hydrate")]
@@ -52,6 +55,8 @@ impl ChatClient {
             listeners: StoredValue::new_local(Vec::new()),
             #[cfg(feature = "hydrate")]
             handlers: StoredValue::new_local(None),
+            #[cfg(feature = "hydrate")]
+            session_end: crate::auth::context::SessionEndWatch::new(),
         };
         #[cfg(feature = "hydrate")]
         {
@@ -331,8 +336,9 @@ impl ChatClient {
             Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |event: web_sys::CloseEvent| {
                 self.socket.set_value(None);
                 if !crate::realtime::close::should_reconnect(event.code()) {
-                    // The session ended: reconnecting would be refused.
+                    // The session ended: reconnecting would be refused. Log in again.
                     self.state.update(|s| s.disconnected(Connection::Offline));
+                    self.session_end.session_ended();
                     return;
                 }
                 self.schedule_reconnect();

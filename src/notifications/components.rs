@@ -50,6 +50,7 @@ pub fn NotificationCenter() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let source = StoredValue::new_local(None::<web_sys::EventSource>);
+        let session_end = crate::auth::context::SessionEndWatch::new();
         // Load what is stored, then follow the stream from the newest one held: nothing
         // sent in between is missed.
         leptos::task::spawn_local(async move {
@@ -57,7 +58,7 @@ pub fn NotificationCenter() -> impl IntoView {
                 inbox.update(|i| i.load(items));
             }
             let after = inbox.with_untracked(Inbox::last_id);
-            source.set_value(open_stream(inbox, after));
+            source.set_value(open_stream(inbox, after, session_end));
         });
         on_cleanup(move || {
             source.update_value(|s| {
@@ -158,7 +159,11 @@ fn Toasts(inbox: RwSignal<Inbox>, mark: Action<Option<i64>, ()>) -> impl IntoVie
 /// Follows the notification stream; the browser reconnects by itself and sends the
 /// last event id it saw, so nothing is missed or repeated.
 #[cfg(feature = "hydrate")]
-fn open_stream(inbox: RwSignal<Inbox>, after: i64) -> Option<web_sys::EventSource> {
+fn open_stream(
+    inbox: RwSignal<Inbox>,
+    after: i64,
+    session_end: crate::auth::context::SessionEndWatch,
+) -> Option<web_sys::EventSource> {
     use wasm_bindgen::{closure::Closure, JsCast};
     let source =
         web_sys::EventSource::new(&format!("/api/notifications/stream?after={after}")).ok()?;
@@ -177,8 +182,25 @@ fn open_stream(inbox: RwSignal<Inbox>, after: i64) -> Option<web_sys::EventSourc
             on_notification.as_ref().unchecked_ref(),
         )
         .ok()?;
-    // The stream lives as long as the page; so does its handler.
+    // The browser gives up on a stream refused (401 once the session is over, 503):
+    // if the session is gone, the user logs in again.
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new({
+        let source = source.clone();
+        move |_: web_sys::Event| {
+            if source.ready_state() != web_sys::EventSource::CLOSED {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                if let Ok(None) = crate::auth::api::fetch_current_user().await {
+                    session_end.session_ended();
+                }
+            });
+        }
+    });
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // The stream lives as long as the page; so do its handlers.
     on_notification.forget();
+    on_error.forget();
     Some(source)
 }
 

@@ -264,7 +264,7 @@ pub async fn stream(
     headers: HeaderMap,
     Query(query): Query<StreamQuery>,
 ) -> Response {
-    let (user, session_id) = match connection_user(&session, &state.pool).await {
+    let (user, session_id) = match connection_user(&session, &state).await {
         Ok(found) => found,
         Err(refusal) => return refusal,
     };

@@ -14,6 +14,10 @@ pub enum CloseReason {
     TooBig,
     /// The client cannot keep up with its messages (1013): reconnect and resume.
     TooSlow,
+    /// The session could not be checked (the database failed twice in a row): closed
+    /// rather than trusted, with 1013 so that the browser reconnects later and its
+    /// session is checked again at the upgrade.
+    SessionUnchecked,
 }
 
 pub const GOING_AWAY: u16 = 1001;
@@ -27,7 +31,7 @@ impl CloseReason {
             CloseReason::ShuttingDown | CloseReason::Idle => GOING_AWAY,
             CloseReason::SessionEnded => POLICY_VIOLATION,
             CloseReason::TooBig => MESSAGE_TOO_BIG,
-            CloseReason::TooSlow => TRY_AGAIN_LATER,
+            CloseReason::TooSlow | CloseReason::SessionUnchecked => TRY_AGAIN_LATER,
         }
     }
 
@@ -39,6 +43,7 @@ impl CloseReason {
             CloseReason::SessionEnded => "session terminée",
             CloseReason::TooBig => "message trop volumineux",
             CloseReason::TooSlow => "connexion trop lente",
+            CloseReason::SessionUnchecked => "session impossible à vérifier",
         }
     }
 }
@@ -61,6 +66,7 @@ mod tests {
             CloseReason::Idle,
             CloseReason::TooBig,
             CloseReason::TooSlow,
+            CloseReason::SessionUnchecked,
         ] {
             assert!(should_reconnect(reason.code()), "{reason:?}");
             assert!(reason.text().len() <= 123);

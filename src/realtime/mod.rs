@@ -15,6 +15,8 @@ pub mod connections;
 #[cfg(feature = "ssr")]
 pub mod presence;
 #[cfg(feature = "ssr")]
+pub mod sessions;
+#[cfg(feature = "ssr")]
 pub mod socket;
 #[cfg(feature = "ssr")]
 pub mod streams;

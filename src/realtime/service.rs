@@ -6,6 +6,7 @@ use super::{
     close::CloseReason,
     connections::Connections,
     presence::{Presence, HEARTBEAT},
+    sessions::{self, FailedChecks, SessionLifetime},
     socket::SocketSettings,
     streams::Streams,
 };
@@ -27,11 +28,13 @@ const STREAMS_PER_USER: usize = 10;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum SessionEvent {
-    /// Logged out: the session's sockets close with 1008, its streams end.
+    /// Logged out, logged in again, or ended by an admin change: the session's sockets
+    /// close with 1008, its streams end.
     Ended { session_id: String },
 }
 
-/// Announces that a session ended (logout), in the transaction of `conn`.
+/// Announces that a session ended (logout, new login in the same browser, account
+/// promoted or its password reset), in the transaction of `conn`.
 pub async fn end_session(conn: &mut PgConnection, session_id: &str) -> Result<(), AppError> {
     let event = SessionEvent::Ended {
         session_id: session_id.to_owned(),
@@ -44,6 +47,8 @@ pub struct Realtime {
     pub streams: Arc<Streams>,
     pub presence: Presence,
     pub settings: SocketSettings,
+    /// How long sessions live: checked by the sweep, and by every request.
+    pub lifetime: SessionLifetime,
     /// What a user may do on their sockets per 10 seconds, across all of them and every
     /// feature: chat posts and advisor requests share this budget.
     pub actions: Arc<DefaultKeyedRateLimiter<Uuid>>,
@@ -69,6 +74,7 @@ impl Realtime {
                 idle_timeout: Duration::from_secs(settings.ws_idle_timeout_seconds.max(2)),
                 write_timeout: Duration::from_secs(settings.ws_write_timeout_seconds.max(1)),
             },
+            lifetime: SessionLifetime::from_settings(settings),
             pool,
             shutdown: watch::channel(false).0,
         })
@@ -106,48 +112,58 @@ impl Realtime {
         let sweeping = self.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(sweeping.settings.ping_every);
+            let mut failed = FailedChecks::default();
             loop {
                 every.tick().await;
                 if sweeping.pool.is_closed() {
                     break;
                 }
-                sweeping.end_expired_sessions().await;
+                sweeping.check_sessions(&mut failed).await;
             }
         });
         Ok(())
     }
 
-    /// Closes the sockets and streams of sessions that expired or were deleted.
-    async fn end_expired_sessions(&self) {
+    /// The periodic check of the sessions behind this instance's sockets and streams:
+    /// those that expired, passed their absolute lifetime or were deleted (logout, new
+    /// login, admin change) are closed with 1008; the others count as active and their
+    /// expiry is pushed back when due. When the check fails twice in a row, every
+    /// socket and stream is closed (fail closed, see [`CloseReason::SessionUnchecked`]).
+    async fn check_sessions(&self, failed: &mut FailedChecks) {
         let mut sessions = self.connections.sessions();
         sessions.extend(self.streams.sessions());
+        sessions.sort_unstable();
+        sessions.dedup();
         if sessions.is_empty() {
+            failed.record(true);
             return;
         }
-        let alive: Result<Vec<String>, _> = sqlx::query_scalar(
-            "select id from tower_sessions.session where id = any($1) and expiry_date > now()",
-        )
-        .bind(&sessions)
-        .fetch_all(&self.pool)
-        .await;
-        match alive {
+        match sessions::alive_and_extended(&self.pool, &sessions, &self.lifetime).await {
             Ok(alive) => {
-                let alive: HashSet<String> = alive.into_iter().collect();
+                failed.record(true);
                 let ended: HashSet<String> = sessions
                     .into_iter()
                     .filter(|s| !alive.contains(s))
                     .collect();
                 if !ended.is_empty() {
-                    self.end_sessions(&ended);
+                    self.end_sessions(&ended, CloseReason::SessionEnded);
                 }
             }
-            Err(err) => tracing::warn!(%err, "cannot check the sessions of open sockets"),
+            Err(err) => {
+                let close = failed.record(false);
+                tracing::warn!(%err, closing = close, "cannot check the sessions of open sockets and streams");
+                if close {
+                    self.end_sessions(
+                        &sessions.into_iter().collect(),
+                        CloseReason::SessionUnchecked,
+                    );
+                }
+            }
         }
     }
 
-    fn end_sessions(&self, sessions: &HashSet<String>) {
-        self.connections
-            .kick_sessions(sessions, CloseReason::SessionEnded);
+    fn end_sessions(&self, sessions: &HashSet<String>, why: CloseReason) {
+        self.connections.kick_sessions(sessions, why);
         self.streams.end_sessions(sessions);
     }
 
@@ -176,7 +192,7 @@ impl Subscriber for Realtime {
     fn on_event(self: Arc<Self>, event: serde_json::Value) -> Option<Work> {
         match serde_json::from_value::<SessionEvent>(event) {
             Ok(SessionEvent::Ended { session_id }) => {
-                self.end_sessions(&HashSet::from([session_id]))
+                self.end_sessions(&HashSet::from([session_id]), CloseReason::SessionEnded)
             }
             Err(err) => tracing::warn!(%err, "unreadable session event"),
         }

@@ -1,7 +1,10 @@
 //! What server functions read from the request they serve.
 
 use super::AppState;
-use crate::auth::{server::session_user, CurrentUser, Role};
+use crate::auth::{
+    sessions::{session_status, SessionStatus},
+    CurrentUser, Role,
+};
 use crate::error::AppError;
 use axum::{extract::ConnectInfo, http::StatusCode};
 use leptos::prelude::*;
@@ -40,28 +43,34 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
 }
 
 /// The user and session id behind a long-lived connection (WebSocket, SSE stream), or
-/// the answer refusing it: 401 without a logged-in session, 503 without the database.
+/// the answer refusing it: 401 without a logged-in session (« session expirée » when the
+/// cookie's session is over), 503 without the database.
 pub async fn connection_user(
     session: &Session,
-    pool: &sqlx::PgPool,
+    state: &AppState,
 ) -> Result<(CurrentUser, String), axum::response::Response> {
     use axum::response::IntoResponse;
-    let unauthenticated = || (StatusCode::UNAUTHORIZED, "connexion requise").into_response();
-    match session_user(session, pool).await {
-        Ok(Some(user)) => match session.id() {
+    let refused = |why: &'static str| (StatusCode::UNAUTHORIZED, why).into_response();
+    match session_status(session, &state.pool, &state.realtime.lifetime).await {
+        Ok(SessionStatus::LoggedIn(user)) => match session.id() {
             Some(id) => Ok((user, id.to_string())),
-            None => Err(unauthenticated()),
+            None => Err(refused("connexion requise")),
         },
-        Ok(None) => Err(unauthenticated()),
+        Ok(SessionStatus::Expired) => Err(refused("session expirée")),
+        Ok(SessionStatus::Anonymous) => Err(refused("connexion requise")),
         Err(_) => Err(StatusCode::SERVICE_UNAVAILABLE.into_response()),
     }
 }
 
+/// The logged-in user; `unauthenticated` without a session, `session_expired` when the
+/// request's session is over.
 pub async fn require_user() -> Result<CurrentUser, AppError> {
     let state = app_state()?;
-    session_user(&session().await?, &state.pool)
-        .await?
-        .ok_or_else(AppError::unauthenticated)
+    match session_status(&session().await?, &state.pool, &state.realtime.lifetime).await? {
+        SessionStatus::LoggedIn(user) => Ok(user),
+        SessionStatus::Expired => Err(AppError::session_expired()),
+        SessionStatus::Anonymous => Err(AppError::unauthenticated()),
+    }
 }
 
 pub async fn require_admin() -> Result<CurrentUser, AppError> {

@@ -1,6 +1,9 @@
 //! Database connection, migrations, demo data and the first admin.
 
-use crate::auth::{server::upsert_admin, NewAccount};
+use crate::auth::{
+    server::{set_up_admin, AdminSetup, AdminSetupError},
+    NewAccount,
+};
 use sqlx::{postgres::PgPoolOptions, PgPool};
 use std::time::Duration;
 
@@ -63,11 +66,27 @@ pub fn admin_from_env() -> Result<Option<NewAccount>, String> {
         .map_err(|err| err.message)
 }
 
-/// Creates the admin account, or promotes the existing account with that email.
-pub async fn ensure_admin(pool: &PgPool, account: NewAccount) -> Result<(), String> {
-    let admin = upsert_admin(pool, account)
-        .await
-        .map_err(|err| err.message)?;
-    tracing::info!(user_id = %admin.id, email = %admin.email, "admin account ready");
-    Ok(())
+/// Creates the admin account of `PADDOCK_ADMIN_*`; an existing admin gets the password
+/// only if it changed, and a customer with that email is promoted only when `promote`
+/// (see [`set_up_admin`]). Logs what it did.
+pub async fn ensure_admin(
+    pool: &PgPool,
+    account: NewAccount,
+    promote: bool,
+) -> Result<AdminSetup, AdminSetupError> {
+    let email = account.email.clone();
+    let outcome = set_up_admin(pool, account, promote).await?;
+    match outcome {
+        AdminSetup::Created => tracing::info!(%email, "admin account created"),
+        AdminSetup::Unchanged => tracing::info!(%email, "admin account ready"),
+        AdminSetup::PasswordReset { sessions_ended } => {
+            tracing::warn!(%email, sessions_ended, "admin password reset: its sessions ended")
+        }
+        AdminSetup::Promoted { sessions_ended } => tracing::warn!(
+            %email,
+            sessions_ended,
+            "customer account promoted to admin: its sessions ended"
+        ),
+    }
+    Ok(outcome)
 }

@@ -1,8 +1,9 @@
 //! Member and admin pages are enforced by the server before any rendering:
-//! anonymous visitors go to the login page, customers get 403 on admin pages.
+//! anonymous visitors go to the login page (with « session expirée » when their session
+//! is over), customers get 403 on admin pages.
 
 use super::AppState;
-use crate::auth::{access, server::session_user, Access, Area};
+use crate::auth::{access, login_path, sessions::session_status, Access, Area};
 use axum::{
     extract::{Request, State},
     http::{header, StatusCode},
@@ -20,11 +21,11 @@ pub async fn page_guard(State(state): State<AppState>, request: Request, next: N
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let role = match session_user(&session, &state.pool).await {
-        Ok(user) => user.map(|u| u.role),
+    let status = match session_status(&session, &state.pool, &state.realtime.lifetime).await {
+        Ok(status) => status,
         Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
-    match access(area, role) {
+    match access(area, status.user().map(|u| u.role)) {
         Access::Granted => next.run(request).await,
         Access::LoginRequired => {
             let target = request
@@ -32,22 +33,10 @@ pub async fn page_guard(State(state): State<AppState>, request: Request, next: N
                 .path_and_query()
                 .map(|pq| pq.as_str())
                 .unwrap_or(&path);
-            Redirect::to(&format!("/connexion?next={}", urlencode(target))).into_response()
+            Redirect::to(&login_path(target, status.is_expired())).into_response()
         }
         Access::Denied => forbidden_page(),
     }
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A complete page (no script) so the refusal is readable without the application.
@@ -80,14 +69,4 @@ fn forbidden_page() -> Response {
         Html(PAGE),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::urlencode;
-
-    #[test]
-    fn the_return_path_is_encoded() {
-        assert_eq!(urlencode("/admin?x=1&y=2"), "/admin%3Fx%3D1%26y%3D2");
-    }
 }
