@@ -40,6 +40,9 @@ pub enum ErrorCode {
     ConversationEnded,
     /// The server is saturated: try again after `retry_after_secs`, with the same ids.
     Overloaded,
+    /// The user already holds the most sockets or notification streams allowed: close
+    /// one (a tab) before opening another.
+    TooManyConnections,
 }
 
 impl ErrorCode {
@@ -61,7 +64,7 @@ impl ErrorCode {
             ErrorCode::NotMember => 403,
             ErrorCode::MessageTooLong => 422,
             ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => 401,
-            ErrorCode::RateLimited => 429,
+            ErrorCode::RateLimited | ErrorCode::TooManyConnections => 429,
             ErrorCode::Forbidden | ErrorCode::CrossSiteRequest => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Unavailable | ErrorCode::Overloaded => 503,
