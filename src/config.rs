@@ -54,6 +54,19 @@ pub struct Settings {
     pub customer_searches_per_minute: u32,
     /// Chat posts allowed per user per 10 seconds.
     pub chat_posts_per_10_seconds: u32,
+    /// Other changes a user may make on their sockets per 10 seconds: join, leave, open
+    /// a conversation, advisor decisions and availability, end a conversation.
+    pub ws_actions_per_10_seconds: u32,
+    /// Reads a user may make on their sockets per 10 seconds: subscriptions, history,
+    /// members, lists, read markers, typing announcements, unreadable frames. A browser
+    /// resubscribes to every channel when it reconnects: keep it well above that.
+    pub ws_reads_per_10_seconds: u32,
+    /// WebSockets open at once on this instance; past it, 503 before the upgrade.
+    pub ws_max_connections: usize,
+    /// WebSockets one user may have open at once on this instance; past it, 429.
+    pub ws_max_connections_per_user: usize,
+    /// Notification streams one customer may have open at once, across all instances.
+    pub sse_streams_per_user: usize,
     /// Frames a WebSocket may have waiting; a client that falls further behind is
     /// disconnected (and resumes) rather than slowing the room for everyone.
     pub ws_send_queue: usize,
@@ -96,6 +109,11 @@ impl Default for Settings {
             booking: Schedule::default(),
             customer_searches_per_minute: 10,
             chat_posts_per_10_seconds: 20,
+            ws_actions_per_10_seconds: 30,
+            ws_reads_per_10_seconds: 300,
+            ws_max_connections: 10_000,
+            ws_max_connections_per_user: 20,
+            sse_streams_per_user: 10,
             ws_send_queue: 256,
             ws_ping_seconds: 5,
             ws_idle_timeout_seconds: 12,

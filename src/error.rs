@@ -48,6 +48,9 @@ pub enum ErrorCode {
     /// The request carried a session that is over (inactivity, absolute lifetime,
     /// ended elsewhere): log in again.
     SessionExpired,
+    /// The user already holds the most sockets or notification streams allowed: close
+    /// one (a tab) before opening another.
+    TooManyConnections,
 }
 
 impl ErrorCode {
@@ -72,7 +75,7 @@ impl ErrorCode {
             ErrorCode::InvalidCredentials
             | ErrorCode::Unauthenticated
             | ErrorCode::SessionExpired => 401,
-            ErrorCode::RateLimited => 429,
+            ErrorCode::RateLimited | ErrorCode::TooManyConnections => 429,
             ErrorCode::Forbidden | ErrorCode::CrossSiteRequest => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Unavailable | ErrorCode::Overloaded => 503,

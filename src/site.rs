@@ -6,16 +6,20 @@ use crate::{
     app::{shell, App},
     auth::{sessions::IdleExpiryStore, CurrentUser},
     chat::server::{delivery::ChatEvents, socket::ChatSocket, Chat},
-    error::AppError,
+    error::{AppError, ErrorCode},
     notifications::server::{stream as notification_stream, NotificationEvents},
     protocol::{ClientMessage, ServerMessage, PROTOCOL_VERSION},
     realtime::{
         bus::Bus,
-        connections::{Outbound, Peer, Registration},
+        connections::{Full, Outbound, Peer, Registration},
+        limits::{Budget, Limits},
         socket::{self, FrameHandler, Later},
         MAX_FRAME_BYTES,
     },
-    server::{context::connection_user, guard, observability, security, seo, AppState},
+    server::{
+        context::{connection_refused, connection_user},
+        guard, observability, security, seo, AppState,
+    },
     support::{
         delivery::SupportEvents,
         socket::{Support, SupportSocket},
@@ -54,16 +58,8 @@ struct Features {
 /// Returns once `LISTEN` is in place, so nothing committed afterwards is missed.
 pub async fn start(state: AppState) -> Result<Router, sqlx::Error> {
     let realtime = &state.realtime;
-    let chat = Chat::new(
-        state.pool.clone(),
-        &state.settings,
-        realtime.actions.clone(),
-    );
-    let support = Support::new(
-        state.pool.clone(),
-        &state.settings,
-        realtime.actions.clone(),
-    );
+    let chat = Chat::new(state.pool.clone(), &state.settings, realtime.limits.clone());
+    let support = Support::new(state.pool.clone(), &state.settings, realtime.limits.clone());
     let bus = Bus::default()
         .on(
             crate::chat::server::events::TOPIC,
@@ -187,8 +183,13 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
         .with_state(state)
 }
 
-/// `GET /ws`: one WebSocket per browser tab. 503 while shutting down, 403 for an origin
-/// not exactly in the allowlist, 401 without a logged-in session.
+/// Seconds a client refused by a full instance is told to wait.
+const FULL_RETRY_AFTER_SECS: u64 = 5;
+
+/// `GET /ws`: one WebSocket per browser tab. 503 while shutting down or when the instance
+/// holds `ws_max_connections` sockets, 403 for an origin missing or not exactly in the
+/// allowlist, 401 without a logged-in session, 429 when the user already holds
+/// `ws_max_connections_per_user` sockets here.
 async fn socket_upgrade(
     State(state): State<AppState>,
     Extension(features): Extension<Arc<Features>>,
@@ -198,6 +199,10 @@ async fn socket_upgrade(
 ) -> Response {
     if !state.realtime.accepting() {
         return (StatusCode::SERVICE_UNAVAILABLE, "serveur en cours d’arrêt").into_response();
+    }
+    // A full instance refuses before any other work (the reservation checks again).
+    if state.realtime.connections.is_full() {
+        return socket_refused(Full::Instance);
     }
     let origin_ok = headers
         .get(header::ORIGIN)
@@ -213,6 +218,11 @@ async fn socket_upgrade(
     let ws = match ws {
         Ok(ws) => ws,
         Err(rejection) => return rejection.into_response(),
+    };
+    // The place is taken before the upgrade, and given back if the upgrade fails.
+    let slot = match state.realtime.connections.reserve(user.id) {
+        Ok(slot) => slot,
+        Err(full) => return socket_refused(full),
     };
     let realtime = state.realtime.clone();
     ws.max_message_size(MAX_FRAME_BYTES)
@@ -232,25 +242,48 @@ async fn socket_upgrade(
                 protocol: PROTOCOL_VERSION,
             }
             .encode();
+            let limits = realtime.limits.clone();
             socket::run(
                 realtime,
+                slot,
                 peer,
                 welcome,
                 socket,
-                SocketFrames::new(&features, user),
+                SocketFrames::new(&features, user, limits),
             )
         })
+}
+
+/// The refusal of a socket past a cap, before the upgrade.
+fn socket_refused(full: Full) -> Response {
+    let error = match full {
+        Full::Instance => AppError {
+            retry_after_secs: Some(FULL_RETRY_AFTER_SECS),
+            ..AppError::new(
+                ErrorCode::Unavailable,
+                "Le serveur est complet pour le moment : nouvelle tentative dans un instant.",
+            )
+        },
+        Full::User => AppError::new(
+            ErrorCode::TooManyConnections,
+            "Trop de connexions ouvertes : fermez un onglet de Paddock pour en ouvrir un autre.",
+        ),
+    };
+    connection_refused(error)
 }
 
 /// Routes each frame of a socket to the feature that owns it.
 struct SocketFrames {
     chat: ChatSocket,
     support: SupportSocket,
+    /// Unreadable frames spend from the user's reads budget too.
+    limits: Arc<Limits>,
 }
 
 impl SocketFrames {
-    fn new(features: &Features, user: CurrentUser) -> Self {
+    fn new(features: &Features, user: CurrentUser, limits: Arc<Limits>) -> Self {
         Self {
+            limits,
             chat: ChatSocket {
                 chat: features.chat.clone(),
                 user: user.clone(),
@@ -266,7 +299,10 @@ impl SocketFrames {
 impl FrameHandler for SocketFrames {
     async fn on_text(&mut self, socket: &Registration, text: &str) -> Option<Later> {
         let Ok(message) = serde_json::from_str::<ClientMessage>(text) else {
-            let error = AppError::invalid_input("Message illisible : JSON du protocole attendu.");
+            let error = match self.limits.spend(self.chat.user.id, Budget::Reads) {
+                Ok(()) => AppError::invalid_input("Message illisible : JSON du protocole attendu."),
+                Err(limited) => limited,
+            };
             socket
                 .reply(Outbound::Frame(ServerMessage::error(error, None).encode()))
                 .await;

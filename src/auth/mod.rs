@@ -6,9 +6,9 @@ pub mod context;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
-pub mod throttle;
-#[cfg(feature = "ssr")]
 pub mod sessions;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 use crate::error::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};

@@ -260,8 +260,6 @@ pub async fn record_login(pool: &PgPool, user_id: Uuid) -> Result<(), AppError> 
         .map_err(AppError::from)
 }
 
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

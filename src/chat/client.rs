@@ -10,6 +10,46 @@ use uuid::Uuid;
 /// How many recent messages a channel shows when first opened.
 #[cfg(feature = "hydrate")]
 const RECENT: i64 = 50;
+/// Read markers go out at most this often (the server's reads budget is per user).
+#[cfg(feature = "hydrate")]
+const READ_MARKS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The read markers of this page: the last one wanted and the last one sent, per
+/// channel. Only a marker that moves forward is sent, and at most once per period, so
+/// that a busy room does not spend the user's reads budget.
+#[derive(Debug, Default, Clone)]
+pub struct ReadMarks {
+    wanted: std::collections::HashMap<Uuid, i64>,
+    sent: std::collections::HashMap<Uuid, i64>,
+    /// A send is planned: markers wanted meanwhile wait for it.
+    pub waiting: bool,
+}
+
+impl ReadMarks {
+    /// Records that `channel` is read up to `seq`; true if that moves its marker forward.
+    pub fn want(&mut self, channel: Uuid, seq: i64) -> bool {
+        let wanted = self.wanted.entry(channel).or_default();
+        if seq > *wanted {
+            *wanted = seq;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The markers to send: those wanted past what was sent.
+    pub fn due(&self) -> Vec<(Uuid, i64)> {
+        self.wanted
+            .iter()
+            .filter(|(channel, seq)| self.sent.get(channel).is_none_or(|sent| sent < seq))
+            .map(|(channel, seq)| (*channel, *seq))
+            .collect()
+    }
+
+    pub fn sent(&mut self, channel: Uuid, seq: i64) {
+        self.sent.insert(channel, seq);
+    }
+}
 
 #[derive(Clone, Copy)]
 pub struct ChatClient {
@@ -29,6 +69,12 @@ pub struct ChatClient {
     /// Opens the login page when the server ends the session (1008).
     #[cfg(feature = "hydrate")]
     session_end: crate::auth::context::SessionEndWatch,
+    /// Channels the current socket already follows: each is subscribed once per
+    /// connection (a reconnect resubscribes every channel, within the reads budget).
+    #[cfg(feature = "hydrate")]
+    following: StoredValue<std::collections::HashSet<Uuid>>,
+    #[cfg(feature = "hydrate")]
+    read_marks: StoredValue<ReadMarks>,
 }
 
 #[cfg(feature = "hydrate")]
@@ -57,6 +103,10 @@ impl ChatClient {
             handlers: StoredValue::new_local(None),
             #[cfg(feature = "hydrate")]
             session_end: crate::auth::context::SessionEndWatch::new(),
+            #[cfg(feature = "hydrate")]
+            following: StoredValue::new(Default::default()),
+            #[cfg(feature = "hydrate")]
+            read_marks: StoredValue::new(ReadMarks::default()),
         };
         #[cfg(feature = "hydrate")]
         {
@@ -197,13 +247,61 @@ impl ChatClient {
         self.send(ChatRequest::Typing { channel_id });
     }
 
+    /// Records that `channel_id` is read up to `seq`; sent if it moves the marker
+    /// forward, at most once per second.
     pub fn mark_read(&self, channel_id: Uuid, seq: i64) {
-        self.send(ChatRequest::MarkRead { channel_id, seq });
+        #[cfg(feature = "hydrate")]
+        if self
+            .read_marks
+            .try_update_value(|marks| marks.want(channel_id, seq))
+            .unwrap_or(false)
+        {
+            self.send_read_marks();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (channel_id, seq);
     }
 
-    /// Follows a channel: from the last message seen, or its recent messages.
+    /// Sends the markers due now, unless a send is planned; then plans the next one.
+    #[cfg(feature = "hydrate")]
+    fn send_read_marks(&self) {
+        if self.read_marks.with_value(|marks| marks.waiting) {
+            return;
+        }
+        let due = self.read_marks.with_value(ReadMarks::due);
+        if due.is_empty() {
+            return;
+        }
+        for (channel_id, seq) in due {
+            if self.send(ChatRequest::MarkRead { channel_id, seq }) {
+                self.read_marks
+                    .update_value(|marks| marks.sent(channel_id, seq));
+            }
+        }
+        self.read_marks.update_value(|marks| marks.waiting = true);
+        let client = *self;
+        set_timeout(
+            move || {
+                client
+                    .read_marks
+                    .update_value(|marks| marks.waiting = false);
+                client.send_read_marks();
+            },
+            READ_MARKS_EVERY,
+        );
+    }
+
+    /// Follows a channel: from the last message seen, or its recent messages. Once per
+    /// connection: the socket already sends it live.
     #[cfg(feature = "hydrate")]
     fn subscribe(&self, channel_id: Uuid, last_seq: i64) {
+        if !self
+            .following
+            .try_update_value(|following| following.insert(channel_id))
+            .unwrap_or(true)
+        {
+            return;
+        }
         let seen = self
             .state
             .with_untracked(|s| s.channels.get(&channel_id).map(|c| c.last_seq()))
@@ -256,6 +354,12 @@ impl ChatClient {
                 .collect(),
             _ => Vec::new(),
         };
+        if let ServerMessage::Left { room_id } = &message {
+            // Followed again if joined again.
+            self.following.update_value(|following| {
+                following.remove(room_id);
+            });
+        }
         let listeners = self.listeners.with_value(|l| l.clone());
         for listener in listeners {
             listener(&message);
@@ -315,8 +419,13 @@ impl ChatClient {
             for frame in self.on_connect.get_value() {
                 self.send(frame);
             }
-            // Direct conversations and rooms seen before the drop resume where they were.
+            // Direct conversations and rooms seen before the drop resume where they were
+            // (once each: the room list that follows does not subscribe them again).
+            self.following.set_value(Default::default());
             for (channel, last) in self.state.with_untracked(|s| s.resume_points()) {
+                self.following.update_value(|following| {
+                    following.insert(channel);
+                });
                 self.send(ChatRequest::Subscribe {
                     channel_id: channel,
                     after_seq: last,
@@ -386,5 +495,31 @@ impl ChatClient {
             }
         });
         self.handlers.set_value(None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_marks_go_out_only_when_they_move_forward() {
+        let (room, direct) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut marks = ReadMarks::default();
+        assert!(marks.want(room, 3));
+        assert!(!marks.want(room, 3), "the same marker again is not news");
+        assert!(!marks.want(room, 2), "markers never move back");
+        assert_eq!(marks.due(), vec![(room, 3)]);
+        marks.sent(room, 3);
+        assert!(marks.due().is_empty());
+        // Markers wanted while a send is planned go together, the latest only.
+        marks.want(room, 4);
+        marks.want(room, 9);
+        marks.want(direct, 1);
+        let mut due = marks.due();
+        due.sort();
+        let mut expected = vec![(room, 9), (direct, 1)];
+        expected.sort();
+        assert_eq!(due, expected);
     }
 }

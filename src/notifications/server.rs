@@ -3,12 +3,15 @@
 
 use super::{Draft, Notification, SentNotification, StreamEvent, SSE_EVENT};
 use crate::{
-    error::AppError,
+    error::{AppError, ErrorCode},
     realtime::{
         bus::{self, Subscriber, Work},
-        streams::{StreamItem, StreamRegistration, Streams},
+        streams::{StreamItem, StreamRefused, StreamRegistration, Streams},
     },
-    server::{context::connection_user, AppState},
+    server::{
+        context::{connection_refused, connection_user},
+        AppState,
+    },
 };
 use axum::{
     extract::{Query, State},
@@ -289,8 +292,15 @@ pub async fn stream(
     };
     // Registered before reading what was missed: a notification sent meanwhile is both
     // queued and read, and the stream skips the copy it already sent.
-    let Some((registration, rx)) = state.realtime.streams.register(user.id, session_id) else {
-        return (StatusCode::TOO_MANY_REQUESTS, "trop de flux ouverts").into_response();
+    let (registration, rx) = match state.realtime.streams.open(user.id, session_id).await {
+        Ok(opened) => opened,
+        Err(StreamRefused::TooMany) => {
+            return connection_refused(AppError::new(
+                ErrorCode::TooManyConnections,
+                "Trop de flux de notifications ouverts : fermez un onglet de Paddock pour en ouvrir un autre.",
+            ))
+        }
+        Err(StreamRefused::Unavailable) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
     let Ok(missed) = since(&state.pool, user.id, after).await else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();

@@ -103,6 +103,25 @@ struct Inner {
     conns: HashMap<ConnId, Conn>,
     topics: HashMap<Topic, HashSet<ConnId>>,
     by_user: HashMap<Uuid, Vec<ConnId>>,
+    /// Places taken by sockets, open or being upgraded: in all and per user.
+    slots: usize,
+    slots_by_user: HashMap<Uuid, usize>,
+}
+
+/// How many sockets this instance holds at most: in all, and per user.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    pub total: usize,
+    pub per_user: usize,
+}
+
+/// Why a new socket is refused before its upgrade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Full {
+    /// The instance holds all the sockets it may (503).
+    Instance,
+    /// The user holds all the sockets they may on this instance (429).
+    User,
 }
 
 pub struct Connections {
@@ -110,8 +129,30 @@ pub struct Connections {
     inner: RwLock<Inner>,
     /// Frames a socket may have waiting before it counts as too slow.
     send_queue: usize,
+    caps: Caps,
     /// Told each time a socket leaves (shutdown waits for the last one).
     left: Notify,
+}
+
+/// A socket's place, taken before the upgrade so that the caps hold even while many
+/// upgrades are under way; given back when dropped (the upgrade failed, or the socket
+/// closed).
+pub struct Slot {
+    connections: Arc<Connections>,
+    user: Uuid,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut inner = self.connections.write();
+        inner.slots = inner.slots.saturating_sub(1);
+        if let Some(count) = inner.slots_by_user.get_mut(&self.user) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                inner.slots_by_user.remove(&self.user);
+            }
+        }
+    }
 }
 
 /// A registered socket; unregisters itself when dropped.
@@ -121,6 +162,8 @@ pub struct Registration {
     pub kick: Arc<Kick>,
     connections: Arc<Connections>,
     queue: mpsc::Sender<Outbound>,
+    /// Given back after the socket is unregistered.
+    _slot: Slot,
 }
 
 impl Registration {
@@ -143,13 +186,39 @@ impl Drop for Registration {
 }
 
 impl Connections {
-    pub fn new(send_queue: usize) -> Self {
+    pub fn new(send_queue: usize, caps: Caps) -> Self {
         Self {
             next_id: AtomicU64::new(1),
             inner: RwLock::default(),
             send_queue: send_queue.max(1),
+            caps,
             left: Notify::new(),
         }
+    }
+
+    /// Whether the instance holds all the sockets it may: checked before any other
+    /// work on an upgrade (the reservation checks again).
+    pub fn is_full(&self) -> bool {
+        self.read().slots >= self.caps.total
+    }
+
+    /// Takes a place for a socket of `user`, unless the instance or the user is at
+    /// their cap.
+    pub fn reserve(self: &Arc<Self>, user: Uuid) -> Result<Slot, Full> {
+        let mut inner = self.write();
+        if inner.slots >= self.caps.total {
+            return Err(Full::Instance);
+        }
+        let held = inner.slots_by_user.get(&user).copied().unwrap_or(0);
+        if held >= self.caps.per_user {
+            return Err(Full::User);
+        }
+        inner.slots += 1;
+        inner.slots_by_user.insert(user, held + 1);
+        Ok(Slot {
+            connections: self.clone(),
+            user,
+        })
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
@@ -160,7 +229,13 @@ impl Connections {
         self.inner.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn register(self: &Arc<Self>, peer: Peer) -> (Registration, mpsc::Receiver<Outbound>) {
+    /// Registers the socket that took `slot`.
+    pub fn register(
+        self: &Arc<Self>,
+        slot: Slot,
+        peer: Peer,
+    ) -> (Registration, mpsc::Receiver<Outbound>) {
+        debug_assert_eq!(slot.user, peer.user_id);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(self.send_queue);
         let kick = Arc::new(Kick::default());
@@ -183,6 +258,7 @@ impl Connections {
             kick,
             connections: self.clone(),
             queue: tx,
+            _slot: slot,
         };
         (registration, rx)
     }
@@ -222,6 +298,36 @@ impl Connections {
                 inner.topics.remove(&topic);
             }
         }
+    }
+
+    /// Stops every socket of `user` following `topic`, and queues `frames` on each of
+    /// them (in one step, so that no message of the topic goes out in between).
+    pub fn unfollow_for_user(&self, user: Uuid, topic: Topic, frames: &[Outbound]) {
+        let mut inner = self.write();
+        let ids: Vec<ConnId> = inner.by_user.get(&user).cloned().unwrap_or_default();
+        if let Some(following) = inner.topics.get_mut(&topic) {
+            for id in &ids {
+                following.remove(id);
+            }
+            if following.is_empty() {
+                inner.topics.remove(&topic);
+            }
+        }
+        for id in &ids {
+            if let Some(conn) = inner.conns.get(id) {
+                for frame in frames {
+                    Self::queue(conn, frame.clone());
+                }
+            }
+        }
+    }
+
+    /// Whether socket `id` follows `topic`.
+    pub fn follows(&self, id: ConnId, topic: Topic) -> bool {
+        self.read()
+            .topics
+            .get(&topic)
+            .is_some_and(|ids| ids.contains(&id))
     }
 
     pub fn has_subscribers(&self, topic: Topic) -> bool {
@@ -362,11 +468,24 @@ mod tests {
         }
     }
 
+    const CAPS: Caps = Caps {
+        total: 100,
+        per_user: 10,
+    };
+
+    fn open(
+        connections: &Arc<Connections>,
+        user: Uuid,
+    ) -> (Registration, mpsc::Receiver<Outbound>) {
+        let slot = connections.reserve(user).expect("under the caps");
+        connections.register(slot, peer(user))
+    }
+
     #[tokio::test]
     async fn a_full_queue_kicks_the_socket_as_too_slow_and_others_still_receive() {
-        let connections = Arc::new(Connections::new(2));
-        let (slow, _slow_rx) = connections.register(peer(Uuid::new_v4()));
-        let (fast, mut fast_rx) = connections.register(peer(Uuid::new_v4()));
+        let connections = Arc::new(Connections::new(2, CAPS));
+        let (slow, _slow_rx) = open(&connections, Uuid::new_v4());
+        let (fast, mut fast_rx) = open(&connections, Uuid::new_v4());
         let room = Topic::Channel(Uuid::new_v4());
         connections.subscribe(slow.id, room);
         connections.subscribe(fast.id, room);
@@ -379,14 +498,57 @@ mod tests {
 
     #[tokio::test]
     async fn leaving_removes_the_socket_from_every_topic_and_user() {
-        let connections = Arc::new(Connections::new(4));
+        let connections = Arc::new(Connections::new(4, CAPS));
         let user = Uuid::new_v4();
-        let (registration, _rx) = connections.register(peer(user));
+        let (registration, _rx) = open(&connections, user);
         connections.subscribe(registration.id, Topic::Group("rooms"));
         assert!(connections.is_online(user));
         drop(registration);
         assert!(!connections.is_online(user));
         assert!(!connections.has_subscribers(Topic::Group("rooms")));
         connections.all_gone().await;
+    }
+
+    #[test]
+    fn places_are_capped_per_user_and_per_instance_and_given_back() {
+        let connections = Arc::new(Connections::new(
+            4,
+            Caps {
+                total: 3,
+                per_user: 2,
+            },
+        ));
+        let (julie, thomas, emma) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let first = connections.reserve(julie).unwrap();
+        let _second = connections.reserve(julie).unwrap();
+        assert_eq!(connections.reserve(julie).err(), Some(Full::User));
+        let _third = connections.reserve(thomas).unwrap();
+        assert!(connections.is_full());
+        assert_eq!(connections.reserve(emma).err(), Some(Full::Instance));
+        // A socket that closes (or an upgrade that fails) gives its place back.
+        let (registration, _rx) = connections.register(first, peer(julie));
+        drop(registration);
+        assert!(!connections.is_full());
+        assert!(connections.reserve(julie).is_ok());
+    }
+
+    #[tokio::test]
+    async fn unfollowing_for_a_user_reaches_every_socket_of_that_user_only() {
+        let connections = Arc::new(Connections::new(8, CAPS));
+        let (julie, thomas) = (Uuid::new_v4(), Uuid::new_v4());
+        let room = Topic::Channel(Uuid::new_v4());
+        let (tab_a, mut rx_a) = open(&connections, julie);
+        let (tab_b, mut rx_b) = open(&connections, julie);
+        let (other, mut rx_other) = open(&connections, thomas);
+        for id in [tab_a.id, tab_b.id, other.id] {
+            connections.subscribe(id, room);
+        }
+        connections.unfollow_for_user(julie, room, &[Outbound::Frame("left".into())]);
+        assert!(!connections.follows(tab_a.id, room));
+        assert!(!connections.follows(tab_b.id, room));
+        assert!(connections.follows(other.id, room));
+        assert!(matches!(rx_a.try_recv(), Ok(Outbound::Frame(f)) if &*f == "left"));
+        assert!(matches!(rx_b.try_recv(), Ok(Outbound::Frame(f)) if &*f == "left"));
+        assert!(rx_other.try_recv().is_err());
     }
 }

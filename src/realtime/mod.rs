@@ -13,6 +13,8 @@ pub mod bus;
 #[cfg(feature = "ssr")]
 pub mod connections;
 #[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
 pub mod presence;
 #[cfg(feature = "ssr")]
 pub mod sessions;

@@ -4,26 +4,23 @@
 use super::{
     bus::{self, Bus, Subscriber, Work},
     close::CloseReason,
-    connections::Connections,
+    connections::{Caps, Connections},
+    limits::Limits,
     presence::{Presence, HEARTBEAT},
     sessions::{self, FailedChecks, SessionLifetime},
     socket::SocketSettings,
     streams::Streams,
 };
 use crate::{config::Settings, error::AppError};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
-use std::{collections::HashSet, num::NonZeroU32, sync::Arc, time::Duration};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 use tokio::sync::watch;
-use uuid::Uuid;
 
 /// The bus topic of the layer's own events.
 const SESSIONS_TOPIC: &str = "sessions";
 /// Items an event stream may have waiting.
 const STREAM_QUEUE: usize = 32;
-/// Event streams one user may hold at once on an instance.
-const STREAMS_PER_USER: usize = 10;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -49,26 +46,29 @@ pub struct Realtime {
     pub settings: SocketSettings,
     /// How long sessions live: checked by the sweep, and by every request.
     pub lifetime: SessionLifetime,
-    /// What a user may do on their sockets per 10 seconds, across all of them and every
-    /// feature: chat posts and advisor requests share this budget.
-    pub actions: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    /// What a user may ask on their sockets, across all of them and every feature.
+    pub limits: Arc<Limits>,
     pool: PgPool,
     shutdown: watch::Sender<bool>,
 }
 
 impl Realtime {
     pub fn new(pool: PgPool, settings: &Settings) -> Arc<Self> {
-        let actions =
-            NonZeroU32::new(settings.chat_posts_per_10_seconds).unwrap_or(NonZeroU32::MIN);
+        let presence = Presence::new(pool.clone());
+        let caps = Caps {
+            total: settings.ws_max_connections,
+            per_user: settings.ws_max_connections_per_user,
+        };
         Arc::new(Self {
-            actions: Arc::new(RateLimiter::keyed(
-                Quota::with_period(Duration::from_secs(10) / actions.get())
-                    .expect("non-zero period")
-                    .allow_burst(actions),
+            limits: Arc::new(Limits::new(settings)),
+            connections: Arc::new(Connections::new(settings.ws_send_queue, caps)),
+            streams: Arc::new(Streams::new(
+                pool.clone(),
+                presence.instance_id,
+                STREAM_QUEUE,
+                settings.sse_streams_per_user,
             )),
-            connections: Arc::new(Connections::new(settings.ws_send_queue)),
-            streams: Arc::new(Streams::new(STREAM_QUEUE, STREAMS_PER_USER)),
-            presence: Presence::new(pool.clone()),
+            presence,
             settings: SocketSettings {
                 ping_every: Duration::from_secs(settings.ws_ping_seconds.max(1)),
                 idle_timeout: Duration::from_secs(settings.ws_idle_timeout_seconds.max(2)),
@@ -102,7 +102,11 @@ impl Realtime {
             loop {
                 every.tick().await;
                 let users = beating.connections.users();
-                match beating.presence.heartbeat(&users).await {
+                let beat = match beating.presence.heartbeat(&users).await {
+                    Ok(()) => beating.streams.heartbeat().await,
+                    failed => failed,
+                };
+                match beat {
                     Err(sqlx::Error::PoolClosed) => break,
                     Err(err) => tracing::warn!(%err, "presence heartbeat failed"),
                     Ok(()) => {}
@@ -118,6 +122,7 @@ impl Realtime {
                 if sweeping.pool.is_closed() {
                     break;
                 }
+                sweeping.limits.forget_idle();
                 sweeping.check_sessions(&mut failed).await;
             }
         });
@@ -184,6 +189,9 @@ impl Realtime {
         }
         if let Err(err) = self.presence.remove_instance().await {
             tracing::warn!(%err, "cannot remove this instance's presence");
+        }
+        if let Err(err) = self.streams.remove_instance().await {
+            tracing::warn!(%err, "cannot remove this instance's streams");
         }
     }
 }

@@ -4,7 +4,8 @@
 
 use super::{
     close::CloseReason,
-    connections::{Outbound, Peer, Registration, SequencedFrame},
+    connections::{Outbound, Peer, Registration, SequencedFrame, Slot},
+    limits::Budget,
     Realtime,
 };
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -45,16 +46,18 @@ const DRAIN_REPLIES: Duration = Duration::from_secs(5);
 /// connection with unread data would reset it, and the client could lose the frame.
 const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
 
-/// Runs one socket until it closes: registers it, sends `welcome`, reads and writes.
+/// Runs one socket until it closes: registers it in the place `slot` took, sends
+/// `welcome`, reads and writes.
 pub async fn run<H: FrameHandler>(
     realtime: Arc<Realtime>,
+    slot: Slot,
     peer: Peer,
     welcome: Arc<str>,
     socket: WebSocket,
     handler: H,
 ) {
     let user_id = peer.user_id;
-    let (registration, queue) = realtime.connections.register(peer);
+    let (registration, queue) = realtime.connections.register(slot, peer);
     Box::pin(realtime.presence.mark_online(user_id)).await;
     registration.reply(Outbound::Frame(welcome)).await;
     let (sink, stream) = socket.split();
@@ -130,7 +133,12 @@ async fn read_loop<H: FrameHandler>(
                 }
                 Some(Ok(Message::Binary(_))) => {
                     last_heard = Instant::now();
-                    socket.reply(Outbound::Frame(binary_refused())).await;
+                    // Refused, but spends from the reads budget like any frame.
+                    let answer = match realtime.limits.spend(socket.peer.user_id, Budget::Reads) {
+                        Ok(()) => binary_refused(),
+                        Err(limited) => error_frame(&limited),
+                    };
+                    socket.reply(Outbound::Frame(answer)).await;
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => last_heard = Instant::now(),
                 Some(Ok(Message::Close(_))) | None => return,
@@ -168,6 +176,19 @@ fn binary_refused() -> Arc<str> {
     Arc::from(
         r#"{"type":"error","code":"invalid_input","message":"Seuls les messages texte JSON sont acceptés."}"#,
     )
+}
+
+/// An `error` frame, written here because this layer does not know the features'
+/// protocol types (its shape is `ServerMessage::Error`'s).
+fn error_frame(error: &crate::error::AppError) -> Arc<str> {
+    serde_json::json!({
+        "type": "error",
+        "code": error.code,
+        "message": error.message,
+        "retry_after_secs": error.retry_after_secs,
+    })
+    .to_string()
+    .into()
 }
 
 fn is_too_big(err: &axum::Error) -> bool {

@@ -62,6 +62,22 @@ pub async fn connection_user(
     }
 }
 
+/// The answer refusing a long-lived connection (WebSocket, SSE stream) with `error`:
+/// its HTTP status and JSON, with `Retry-After` when it says when to try again.
+pub fn connection_refused(error: AppError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status =
+        StatusCode::from_u16(error.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let retry_after = error.retry_after_secs;
+    let mut response = (status, axum::Json(error)).into_response();
+    if let Some(secs) = retry_after {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, secs.into());
+    }
+    response
+}
+
 /// The logged-in user; `unauthenticated` without a session, `session_expired` when the
 /// request's session is over.
 pub async fn require_user() -> Result<CurrentUser, AppError> {

@@ -5,31 +5,29 @@ use crate::{
     auth::CurrentUser,
     error::{AppError, ErrorCode},
     protocol::{support::SupportRequest, ServerMessage},
-    realtime::connections::{Outbound, Registration},
+    realtime::{
+        connections::{Outbound, Registration},
+        limits::{Budget, Limits},
+    },
 };
-use governor::DefaultKeyedRateLimiter;
 use sqlx::PgPool;
 use std::{sync::Arc, time::Duration};
-use uuid::Uuid;
 
 /// The advisor chat of this instance.
 pub struct Support {
     pub pool: PgPool,
-    /// Requests per customer, in the budget of their posts (`Realtime::actions`).
-    request_limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    /// What each user may ask, across all of their sockets (`Realtime::limits`):
+    /// requests spend from the budget of posts.
+    limits: Arc<Limits>,
     /// How long an available advisor may have no socket before becoming unavailable.
     advisor_grace: Duration,
 }
 
 impl Support {
-    pub fn new(
-        pool: PgPool,
-        settings: &crate::config::Settings,
-        request_limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
-    ) -> Arc<Self> {
+    pub fn new(pool: PgPool, settings: &crate::config::Settings, limits: Arc<Limits>) -> Arc<Self> {
         Arc::new(Self {
             pool,
-            request_limiter,
+            limits,
             advisor_grace: Duration::from_secs(settings.advisor_grace_seconds.max(1)),
         })
     }
@@ -57,6 +55,19 @@ impl Support {
     }
 }
 
+/// The budget each advisor-chat frame spends from (see `realtime::limits`).
+pub fn budget_of(request: &SupportRequest) -> Budget {
+    match request {
+        SupportRequest::WatchSupport => Budget::Reads,
+        SupportRequest::RequestAdvisor { .. } => Budget::Posts,
+        SupportRequest::SetAvailable { .. }
+        | SupportRequest::CancelRequest
+        | SupportRequest::AcceptRequest { .. }
+        | SupportRequest::RefuseRequest { .. }
+        | SupportRequest::EndConversation { .. } => Budget::Actions,
+    }
+}
+
 /// The advisor-chat side of one socket.
 pub struct SupportSocket {
     pub support: Arc<Support>,
@@ -71,6 +82,8 @@ impl SupportSocket {
     ) -> Result<(), AppError> {
         let pool = &self.support.pool;
         let user = self.user.id;
+        // Past its budget a frame does nothing else.
+        self.support.limits.spend(user, budget_of(&request))?;
         match request {
             SupportRequest::WatchSupport => {
                 socket.connections().subscribe(socket.id, FOLLOWERS);
@@ -91,12 +104,6 @@ impl SupportSocket {
             SupportRequest::RequestAdvisor { topic } => {
                 self.customer_only()?;
                 let topic = normalize_topic(topic.as_deref().unwrap_or(""))?;
-                if self.support.request_limiter.check_key(&user).is_err() {
-                    return Err(AppError::new(
-                        ErrorCode::RateLimited,
-                        "Trop de demandes à la suite. Patientez quelques secondes.",
-                    ));
-                }
                 // The queue update that follows tells this customer their position.
                 server::request(pool, user, topic.as_deref()).await?;
             }

@@ -98,6 +98,16 @@ impl Subscriber for ChatEvents {
                     .to_topic(ROOM_LIST, Outbound::Frame(frame), None);
                 None
             }
+            ChatEvent::Left { room_id, user_id } => {
+                // On every socket of that user: no live message of the room after this.
+                let left = ServerMessage::Left { room_id }.encode();
+                self.connections.unfollow_for_user(
+                    user_id,
+                    Topic::Channel(room_id),
+                    &[Outbound::Forget { channel: room_id }, Outbound::Frame(left)],
+                );
+                None
+            }
             ChatEvent::Typing {
                 channel_id,
                 user_id,

@@ -39,6 +39,11 @@ pub enum ChatEvent {
         room_id: Uuid,
         members: i64,
     },
+    /// `user_id` left the room: none of their sockets follows it any more.
+    Left {
+        room_id: Uuid,
+        user_id: Uuid,
+    },
     Typing {
         channel_id: Uuid,
         user_id: Uuid,

@@ -7,10 +7,9 @@ pub mod socket;
 pub mod store;
 pub mod writer;
 
-use governor::DefaultKeyedRateLimiter;
+use crate::realtime::limits::Limits;
 use sqlx::PgPool;
 use std::sync::Arc;
-use uuid::Uuid;
 use writer::PostWriter;
 
 /// The chat service of this instance.
@@ -18,20 +17,16 @@ pub struct Chat {
     pub pool: PgPool,
     /// Stores posts in batches, each acknowledged after its commit.
     pub writer: PostWriter,
-    /// Posts per user, across all of that user's sockets (`Realtime::actions`).
-    pub post_limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    /// What each user may ask, across all of their sockets (`Realtime::limits`).
+    pub limits: Arc<Limits>,
 }
 
 impl Chat {
-    pub fn new(
-        pool: PgPool,
-        settings: &crate::config::Settings,
-        post_limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
-    ) -> Arc<Self> {
+    pub fn new(pool: PgPool, settings: &crate::config::Settings, limits: Arc<Limits>) -> Arc<Self> {
         Arc::new(Self {
             writer: PostWriter::start(pool.clone(), settings.chat_post_queue),
             pool,
-            post_limiter,
+            limits,
         })
     }
 }

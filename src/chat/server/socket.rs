@@ -11,10 +11,11 @@ use super::{
 use crate::{
     auth::CurrentUser,
     chat::validate_message,
-    error::{AppError, ErrorCode},
+    error::AppError,
     protocol::{chat::ChatRequest, ServerMessage},
     realtime::{
         connections::{Outbound, Registration, Topic},
+        limits::Budget,
         socket::Later,
     },
 };
@@ -25,6 +26,23 @@ use uuid::Uuid;
 const RESUME_BATCH: i64 = 500;
 /// Messages at most per history page.
 pub const MAX_HISTORY_PAGE: u32 = 100;
+
+/// The budget each chat frame spends from (see `realtime::limits`). A `typing` frame
+/// spends only when its announcement goes out (at most one per channel per 3 s).
+pub fn budget_of(request: &ChatRequest) -> Budget {
+    match request {
+        ChatRequest::Post { .. } => Budget::Posts,
+        ChatRequest::Join { .. } | ChatRequest::Leave { .. } | ChatRequest::OpenDirect { .. } => {
+            Budget::Actions
+        }
+        ChatRequest::WatchRooms
+        | ChatRequest::Subscribe { .. }
+        | ChatRequest::History { .. }
+        | ChatRequest::Typing { .. }
+        | ChatRequest::MarkRead { .. }
+        | ChatRequest::Members { .. } => Budget::Reads,
+    }
+}
 
 /// The chat side of one socket.
 pub struct ChatSocket {
@@ -46,6 +64,21 @@ impl ChatSocket {
         let pool = &self.chat.pool;
         let connections = socket.connections();
         let user = self.user.id;
+        let limits = &self.chat.limits;
+        match &request {
+            // Spent once the post is valid, and refused in the order of the socket's posts.
+            ChatRequest::Post { .. } => {}
+            // Coalesced, and never answered: the page sends one per keystroke.
+            ChatRequest::Typing { channel_id } => {
+                if !limits.typing_goes_out(user, *channel_id)
+                    || limits.spend(user, Budget::Reads).is_err()
+                {
+                    return Ok(None);
+                }
+            }
+            // Past its budget a frame does nothing else.
+            other => limits.spend(user, budget_of(other))?,
+        }
         match request {
             ChatRequest::Post {
                 channel_id,
@@ -76,10 +109,10 @@ impl ChatSocket {
                 reply(socket, ServerMessage::Joined { room, last_seq }).await;
             }
             ChatRequest::Leave { room_id } => {
+                // Every socket of this user, on every instance, this one included, stops
+                // following the room and gets `left` when the leave's event arrives.
                 store::leave_room(pool, user, room_id).await?;
                 connections.unsubscribe(socket.id, Topic::Channel(room_id));
-                socket.reply(Outbound::Forget { channel: room_id }).await;
-                reply(socket, ServerMessage::Left { room_id }).await;
             }
             ChatRequest::OpenDirect { user_id } => {
                 let (direct, last_seq) = store::open_direct(pool, &self.user, user_id).await?;
@@ -111,7 +144,10 @@ impl ChatSocket {
                 .await;
             }
             ChatRequest::Typing { channel_id } => {
-                store::ensure_member(pool, user, channel_id).await?;
+                // Never answered, not even a refusal: a typing frame is a hint.
+                if store::ensure_member(pool, user, channel_id).await.is_err() {
+                    return Ok(None);
+                }
                 let mut conn = pool.acquire().await?;
                 let event = ChatEvent::Typing {
                     channel_id,
@@ -141,15 +177,26 @@ impl ChatSocket {
         after_seq: i64,
     ) -> Result<(), AppError> {
         let pool = &self.chat.pool;
+        let topic = Topic::Channel(channel_id);
         store::ensure_member(pool, self.user.id, channel_id).await?;
         socket
             .reply(Outbound::StartResume {
                 channel: channel_id,
             })
             .await;
-        socket
-            .connections()
-            .subscribe(socket.id, Topic::Channel(channel_id));
+        socket.connections().subscribe(socket.id, topic);
+        // Checked again now that the socket follows the channel: a leave committed
+        // meanwhile (whose event may have passed before the subscription) is seen here,
+        // and a later one unsubscribes the socket when its event arrives.
+        if let Err(refused) = store::ensure_member(pool, self.user.id, channel_id).await {
+            socket.connections().unsubscribe(socket.id, topic);
+            socket
+                .reply(Outbound::Forget {
+                    channel: channel_id,
+                })
+                .await;
+            return Err(refused);
+        }
         let mut last = after_seq.max(0);
         loop {
             let page = store::messages_after(pool, channel_id, last, RESUME_BATCH).await?;
@@ -185,11 +232,8 @@ impl ChatSocket {
             Ok(body) => body.to_owned(),
             Err(error) => return refused(error),
         };
-        if self.chat.post_limiter.check_key(&self.user.id).is_err() {
-            return refused(AppError::new(
-                ErrorCode::RateLimited,
-                "Vous envoyez des messages trop vite. Patientez quelques secondes.",
-            ));
+        if let Err(limited) = self.chat.limits.spend(self.user.id, Budget::Posts) {
+            return refused(limited);
         }
         let answer = self.chat.writer.submit(NewPost {
             channel_id,

@@ -227,13 +227,19 @@ pub async fn join_room(
     Ok((summary(members + 1), last_seq))
 }
 
+/// Leaves a room: rooms only, never a direct or advisor conversation (`not_found`,
+/// nothing changed). Publishes, in the same transaction, that this user left (every
+/// instance stops their sockets following the room) and the new member count.
 pub async fn leave_room(pool: &PgPool, user: Uuid, room_id: Uuid) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     // Same lock as joins, so the published count is exact.
-    sqlx::query("select 1 from rooms where id = $1 for update")
+    let room: Option<Uuid> = sqlx::query_scalar("select id from rooms where id = $1 for update")
         .bind(room_id)
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
+    if room.is_none() {
+        return Err(room_not_found());
+    }
     let left = sqlx::query("delete from channel_members where channel_id = $1 and user_id = $2")
         .bind(room_id)
         .bind(user)
@@ -247,6 +253,14 @@ pub async fn leave_room(pool: &PgPool, user: Uuid, room_id: Uuid) -> Result<(), 
             .bind(room_id)
             .fetch_one(&mut *tx)
             .await?;
+    events::publish(
+        &mut tx,
+        &ChatEvent::Left {
+            room_id,
+            user_id: user,
+        },
+    )
+    .await?;
     events::publish(&mut tx, &ChatEvent::Occupancy { room_id, members }).await?;
     tx.commit().await.map_err(AppError::from)
 }

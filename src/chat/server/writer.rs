@@ -129,18 +129,18 @@ async fn commit_with_retry(pool: &PgPool, posts: &[NewPost]) -> Vec<Result<i64, 
 struct ChannelState {
     id: Uuid,
     last_seq: i64,
-    room_closed: bool,
-    conversation_ended: bool,
     /// The transaction's time: every message of the batch is sent at it.
     now: DateTime<Utc>,
 }
 
-/// Per post of the batch, in order: whether its author is a member of its channel, and
-/// its sequence if it is stored already.
+/// Per post of the batch, in order: whether its author is a member of its channel, its
+/// sequence if it is stored already, and whether its channel is closed.
 #[derive(sqlx::FromRow)]
 struct PostState {
     member: bool,
     stored_seq: Option<i64>,
+    room_closed: bool,
+    conversation_ended: bool,
 }
 
 type PostKey = (Uuid, Uuid, Uuid);
@@ -160,13 +160,11 @@ async fn commit(
     channel_ids.sort_unstable();
     channel_ids.dedup();
     // Channel rows are locked in one order, so batches of several instances never
-    // deadlock; a room deletion or the end of a conversation waits for this commit or
-    // is seen by it.
+    // deadlock; a room deletion or the end of a conversation takes the same lock, so it
+    // waits for this commit, or this batch waits for it. (`last_seq` is read from the
+    // locked row itself: its latest version.)
     let channels: HashMap<Uuid, ChannelState> = sqlx::query_as::<_, ChannelState>(
-        "select c.id, c.last_seq,
-                exists(select 1 from rooms r where r.id = c.id and r.deleted_at is not null) as room_closed,
-                exists(select 1 from support_requests s where s.channel_id = c.id and s.ended_at is not null) as conversation_ended,
-                now() as now
+        "select c.id, c.last_seq, now() as now
          from channels c where c.id = any($1) order by c.id for update of c",
     )
     .bind(&channel_ids)
@@ -181,19 +179,32 @@ async fn commit(
     let channels_of: Vec<Uuid> = posts.iter().map(|p| p.channel_id).collect();
     let authors: Vec<Uuid> = posts.iter().map(|p| p.author_id).collect();
     let client_ids: Vec<Uuid> = posts.iter().map(|p| p.client_id).collect();
+    // A statement of its own, begun once the locks are held: a statement sees what was
+    // committed before it began, so a deletion, an end or a leave committed while this
+    // batch waited for a lock is seen here. (Read by the locking statement, it would
+    // not be, and the posts would be stored after it.)
     let states: Vec<PostState> = sqlx::query_as(
-        "select exists(select 1 from channel_members m
+        "with closed as (
+            select c.id,
+                   exists(select 1 from rooms r where r.id = c.id and r.deleted_at is not null) as room_closed,
+                   exists(select 1 from support_requests s where s.channel_id = c.id and s.ended_at is not null) as conversation_ended
+            from unnest($4::uuid[]) as c (id)
+         )
+         select exists(select 1 from channel_members m
                        where m.channel_id = k.channel_id and m.user_id = k.author_id) as member,
                 (select m.seq from messages m
                  where m.channel_id = k.channel_id and m.author_id = k.author_id
-                   and m.client_id = k.client_id) as stored_seq
+                   and m.client_id = k.client_id) as stored_seq,
+                closed.room_closed, closed.conversation_ended
          from unnest($1::uuid[], $2::uuid[], $3::uuid[]) with ordinality
            as k (channel_id, author_id, client_id, n)
+         join closed on closed.id = k.channel_id
          order by k.n",
     )
     .bind(&channels_of)
     .bind(&authors)
     .bind(&client_ids)
+    .bind(&channel_ids)
     .fetch_all(&mut *tx)
     .await?;
 
@@ -210,8 +221,8 @@ async fn commit(
         let outcome = match channels.get(&post.channel_id) {
             None => Err(store::not_member()),
             Some(_) if !state.member => Err(store::not_member()),
-            Some(c) if c.room_closed => Err(store::room_closed()),
-            Some(c) if c.conversation_ended => Err(store::conversation_ended()),
+            Some(_) if state.room_closed => Err(store::room_closed()),
+            Some(_) if state.conversation_ended => Err(store::conversation_ended()),
             Some(_) => {
                 let last = last_seqs.entry(post.channel_id).or_default();
                 *last += 1;
