@@ -532,6 +532,7 @@ async fn the_binary_promotes_a_customer_only_with_promote(pool: PgPool) {
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("PADDOCK_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
             .env("PADDOCK_SEED_DEMO_DATA", "false")
+            .env("PADDOCK_METRICS_ADDR", "127.0.0.1:0")
             .env("PADDOCK_ADMIN_EMAIL", CUSTOMER_EMAIL)
             .env("PADDOCK_ADMIN_PASSWORD", "un-mot-de-passe-admin")
             .env("RUST_LOG", "error")

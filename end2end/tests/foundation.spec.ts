@@ -117,3 +117,28 @@ test("the keyboard reaches the login form from the skip link", async ({ page }) 
   await expect(skip).toBeFocused();
   await expect(skip).toBeVisible();
 });
+
+test("a session ended from another tab sends the open page to login with a notice, then back", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "fr-FR" });
+  const rooms = await context.newPage();
+  await login(rooms, CUSTOMER);
+  await expect(rooms).toHaveURL(/\/espace$/);
+  await gotoHydrated(rooms, "/espace/salons");
+  await expect(rooms.getByText("Connecté", { exact: true })).toBeVisible();
+
+  // Logging out in another tab ends the session: the rooms page's socket is closed
+  // (1008) and the page opens the login page instead of reconnecting forever.
+  const other = await context.newPage();
+  await gotoHydrated(other, "/espace");
+  await mainNav(other).getByRole("button", { name: "Se déconnecter" }).click();
+  await expect(other).toHaveURL(/\/$/);
+
+  await expect(rooms).toHaveURL(/\/connexion\?next=\/espace\/salons&expiree=1$/);
+  await expect(rooms.getByText("Votre session a expiré. Reconnectez-vous pour continuer.")).toBeVisible();
+  await expect(rooms.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await rooms.getByLabel("Adresse e-mail").fill(CUSTOMER.email);
+  await rooms.getByLabel("Mot de passe", { exact: true }).fill(CUSTOMER.password);
+  await rooms.getByRole("button", { name: "Se connecter" }).click();
+  await expect(rooms).toHaveURL(/\/espace\/salons$/);
+  await context.close();
+});

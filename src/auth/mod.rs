@@ -4,6 +4,8 @@ pub mod api;
 pub mod components;
 pub mod context;
 #[cfg(feature = "ssr")]
+mod rows;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod sessions;

@@ -1,7 +1,7 @@
 //! Server-only account logic: password hashing, the accounts table and the first admin.
 //! Sessions are in `super::sessions`, login throttling in `super::throttle`.
 
-use super::{sessions::end_account_sessions, CurrentUser, NewAccount, Role};
+use super::{rows::UserRow, sessions::end_account_sessions, CurrentUser, NewAccount, Role};
 use crate::error::{AppError, ErrorCode};
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
@@ -67,35 +67,6 @@ pub async fn verify_password(hash: Option<String>, password: String) -> Result<b
     })
     .await
     .map_err(|_| AppError::internal())
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub(super) struct UserRow {
-    id: Uuid,
-    email: String,
-    display_name: String,
-    role: String,
-}
-
-impl From<UserRow> for CurrentUser {
-    fn from(row: UserRow) -> Self {
-        CurrentUser {
-            id: row.id,
-            email: row.email,
-            display_name: row.display_name,
-            // The table's check constraint admits only the two roles.
-            role: Role::parse(&row.role).unwrap_or(Role::Customer),
-        }
-    }
-}
-
-pub async fn find_user(pool: &PgPool, id: Uuid) -> Result<Option<CurrentUser>, AppError> {
-    sqlx::query_as::<_, UserRow>("select id, email, display_name, role from users where id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map(|row| row.map(CurrentUser::from))
-        .map_err(AppError::from)
 }
 
 /// The user and password hash for a login attempt.

@@ -8,7 +8,7 @@
 //! browser while open sockets keep the session alive, and a lapsed cookie cannot be
 //! told from no cookie: the user would not learn that their session expired.
 
-use super::{server::UserRow, CurrentUser};
+use super::{rows::UserRow, CurrentUser};
 use crate::{
     error::AppError,
     realtime::sessions::{SessionCheck, SessionLifetime},

@@ -1,13 +1,17 @@
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use leptos::prelude::*;
 
 /// A refusal or failure shown to the user: its French message, announced at once; the
-/// stable code rides along for tests and styles.
+/// stable code rides along for tests and styles. An expired session offers the way back.
 #[component]
 pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    let relogin = (error.code == ErrorCode::SessionExpired).then(|| {
+        view! { " " <a href="/connexion?expiree=1">"Se reconnecter"</a> }
+    });
     view! {
         <p class="form-error" role="alert" data-code=format!("{:?}", error.code)>
             {error.message}
+            {relogin}
         </p>
     }
 }
