@@ -11,6 +11,7 @@ pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+use crate::error::AppError;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -91,6 +92,22 @@ pub struct Appointment {
     pub customer: Option<String>,
 }
 
+/// A customer's answer to the assistant, trimmed: not empty, at most 500 characters.
+pub fn validate_answer(input: &str) -> Result<&str, AppError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(AppError::invalid_input(
+            "Écrivez une réponse ou choisissez une proposition.",
+        ));
+    }
+    if input.chars().count() > MAX_ANSWER_CHARS {
+        return Err(AppError::invalid_input(format!(
+            "Votre réponse dépasse {MAX_ANSWER_CHARS} caractères."
+        )));
+    }
+    Ok(input)
+}
+
 /// `mardi 25/11 à 10h00`: how a slot is shown to people.
 pub fn format_slot(at: NaiveDateTime) -> String {
     use chrono::{Datelike, Timelike};
@@ -105,4 +122,17 @@ pub fn format_slot(at: NaiveDateTime) -> String {
         at.hour(),
         at.minute()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_trimmed_not_empty_and_at_most_five_hundred_characters() {
+        assert_eq!(validate_answer("  entretien ").unwrap(), "entretien");
+        assert!(validate_answer(" \n ").is_err());
+        assert!(validate_answer(&"é".repeat(500)).is_ok());
+        assert!(validate_answer(&"a".repeat(501)).is_err());
+    }
 }

@@ -89,15 +89,7 @@ pub async fn search_customers(query: String) -> Result<Vec<CustomerHit>, AppErro
     respond(
         async {
             let user = require_user().await?;
-            let query = query.trim();
-            if !(super::MIN_SEARCH_CHARS..=super::MAX_SEARCH_CHARS).contains(&query.chars().count())
-            {
-                return Err(AppError::invalid_input(format!(
-                    "Tapez de {} à {} caractères pour chercher un client.",
-                    super::MIN_SEARCH_CHARS,
-                    super::MAX_SEARCH_CHARS
-                )));
-            }
+            let query = super::normalize_search_query(&query)?;
             let hits =
                 super::server::store::search_customers(&app_state()?.pool, user.id, query).await?;
             Ok(hits
