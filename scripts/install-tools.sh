@@ -4,6 +4,7 @@
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_FUZZ_VERSION=0.13.2
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
 
@@ -24,6 +25,16 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   cargo install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked
 fi
 
+# The fuzz targets (fuzz/) build with the nightly toolchain and cargo-fuzz.
+if ! rustup toolchain list | grep -q '^nightly'; then
+  log "installing the nightly toolchain"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+  log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+  cargo install cargo-fuzz@"$CARGO_FUZZ_VERSION" --locked
+fi
+
 wbg="$(wasm_bindgen_version)"
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
   log "installing wasm-bindgen-cli $wbg"
@@ -42,4 +53,4 @@ if [ ! -x "$root/end2end/node_modules/.bin/wasm-opt" ] || [ ! -x "$root/end2end/
   log "installing end2end npm packages"
   (cd "$root/end2end" && npm ci --no-audit --no-fund)
 fi
-log "tools ready: $(cargo leptos --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version)"
+log "tools ready: $(cargo leptos --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version), $(cargo fuzz --version)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Paddock test: formatting, lints (server and browser builds), unit and
-# integration tests against PostgreSQL, the release build, and Playwright in Chromium
-# against the release server. Installs whatever is missing first.
+# integration tests against PostgreSQL, 20 seconds of each fuzz target, the release
+# build, and Playwright in Chromium against the release server. Installs whatever is
+# missing first.
 #
 # Needs a PostgreSQL server; DATABASE_URL defaults to the local one with trust auth.
 set -euo pipefail
@@ -34,6 +35,7 @@ pg_isready -d "$DATABASE_URL"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --all --manifest-path fuzz/Cargo.toml -- --check
 
 step "clippy (server)"
 cargo clippy --features ssr,loadgen --all-targets -- -D warnings
@@ -42,6 +44,9 @@ cargo clippy --lib --no-default-features --features hydrate --target wasm32-unkn
 
 step "unit and integration tests"
 cargo test --features ssr 2>&1 | tee "$log_dir/cargo-test.log"
+
+step "fuzz targets (cargo-fuzz, nightly, 20 s each; see fuzz/README.md)"
+"$root/scripts/fuzz.sh" 20
 
 step "release build (cargo leptos)"
 cargo leptos build --release

@@ -321,6 +321,41 @@ async fn the_agenda_is_for_admins_only(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn an_agenda_week_out_of_range_is_refused_not_a_crash(pool: PgPool) {
+    let app = TestApp::spawn_at(pool, tuesday_morning()).await;
+    let admin = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    // The first and last days chrono knows: the weeks around them overflowed (a panic,
+    // found by the fuzz target `validations`).
+    for week in ["+262142-12-31", "-262143-01-02", "12026-11-26"] {
+        let response = app
+            .call(
+                &admin,
+                "admin/agenda",
+                &[("calendar", "maintenance"), ("week", week)],
+            )
+            .await;
+        assert_eq!(response.status(), 422, "{week}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "invalid_input", "{week}");
+        assert!(
+            body["message"].as_str().unwrap().contains("AAAA-MM-JJ"),
+            "{body}"
+        );
+    }
+    let last: Value = app
+        .call(
+            &admin,
+            "admin/agenda",
+            &[("calendar", "maintenance"), ("week", "9999-12-31")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(last["week_start"], "9999-12-27");
+}
+
+#[sqlx::test]
 async fn the_assistant_refuses_anonymous_and_oversized_answers(pool: PgPool) {
     let app = TestApp::spawn_at(pool, tuesday_morning()).await;
     let anonymous = app

@@ -157,6 +157,24 @@ async fn login_rotates_the_session_id_and_sends_each_role_home(pool: PgPool) {
         )
         .await;
     assert_eq!(next.headers()["location"], "/admin");
+
+    // A control character cannot go into the `Location` header: it made the answer
+    // panic after the session had started; such a `next` is ignored like a foreign one.
+    for bad in ["/admin/salons\u{1}", "/espace\u{0}", "/a\u{7f}"] {
+        let next = app
+            .call(
+                &app.client(),
+                "session/login",
+                &[
+                    ("email", ADMIN_EMAIL),
+                    ("password", ADMIN_PASSWORD),
+                    ("next", bad),
+                ],
+            )
+            .await;
+        assert_eq!(next.status(), 200, "{bad:?}");
+        assert_eq!(next.headers()["location"], "/admin", "{bad:?}");
+    }
 }
 
 #[sqlx::test]

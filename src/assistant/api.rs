@@ -70,27 +70,26 @@ pub struct Agenda {
 /// A calendar's agenda for the week containing `week` (`YYYY-MM-DD`, default: this week).
 #[server(endpoint = "admin/agenda")]
 pub async fn load_agenda(calendar: String, week: Option<String>) -> Result<Agenda, AppError> {
-    use super::{parse_agenda_week, schedule::week_start, Calendar};
+    use super::{schedule::AgendaWeek, Calendar};
     use crate::server::context::{app_state, require_admin, respond};
-    use chrono::{Duration, NaiveDate};
+    use chrono::NaiveDate;
     respond(
         async {
             require_admin().await?;
             let state = app_state()?;
             let calendar = Calendar::parse(&calendar)
                 .ok_or_else(|| AppError::invalid_input("Ce calendrier n’existe pas."))?;
-            let day = match week.as_deref().filter(|w| !w.is_empty()) {
-                Some(text) => parse_agenda_week(text)?,
-                None => state.local_now().date(),
+            let week = match week.as_deref().filter(|w| !w.is_empty()) {
+                Some(text) => AgendaWeek::parse(text)?,
+                None => AgendaWeek::of(state.local_now().date()),
             };
-            let monday = week_start(day);
-            let appointments = super::server::agenda(&state.pool, calendar, monday).await?;
+            let appointments = super::server::agenda(&state.pool, calendar, week.monday).await?;
             let fmt = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
             Ok(Agenda {
                 calendar,
-                week_start: fmt(monday),
-                previous_week: fmt(monday - Duration::days(7)),
-                next_week: fmt(monday + Duration::days(7)),
+                week_start: fmt(week.monday),
+                previous_week: fmt(week.previous),
+                next_week: fmt(week.next),
                 appointments,
             })
         }

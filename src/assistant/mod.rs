@@ -11,35 +11,13 @@ pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+use crate::error::AppError;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Longest answer the assistant reads.
 pub const MAX_ANSWER_CHARS: usize = 500;
-/// Years an agenda week may be asked for: anything else is a typo or a probe.
-pub const AGENDA_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
-
-/// The agenda's `week` parameter: a `YYYY-MM-DD` date within [`AGENDA_YEARS`].
-pub fn parse_agenda_week(text: &str) -> Result<chrono::NaiveDate, crate::error::AppError> {
-    use crate::error::{AppError, ErrorCode};
-    use chrono::Datelike;
-    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .filter(|_| text.len() == 10)
-        .ok_or_else(|| AppError::invalid_input("La semaine doit être une date AAAA-MM-JJ."))?;
-    if !AGENDA_YEARS.contains(&day.year()) {
-        return Err(AppError::new(
-            ErrorCode::OutOfRange,
-            format!(
-                "La semaine doit être comprise entre {} et {}.",
-                AGENDA_YEARS.start(),
-                AGENDA_YEARS.end()
-            ),
-        ));
-    }
-    Ok(day)
-}
 
 /// The four appointment calendars; a booking in one never touches another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -114,6 +92,23 @@ pub struct Appointment {
     pub customer: Option<String>,
 }
 
+/// A customer's answer to the assistant, trimmed: not empty, at most 500 characters.
+pub fn validate_answer(input: &str) -> Result<&str, AppError> {
+    crate::text::reject_controls(input)?;
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(AppError::invalid_input(
+            "Écrivez une réponse ou choisissez une proposition.",
+        ));
+    }
+    if input.chars().count() > MAX_ANSWER_CHARS {
+        return Err(AppError::invalid_input(format!(
+            "Votre réponse dépasse {MAX_ANSWER_CHARS} caractères."
+        )));
+    }
+    Ok(input)
+}
+
 /// `mardi 25/11 à 10h00`: how a slot is shown to people.
 pub fn format_slot(at: NaiveDateTime) -> String {
     use chrono::{Datelike, Timelike};
@@ -136,26 +131,14 @@ mod tests {
     use crate::error::ErrorCode;
 
     #[test]
-    fn agenda_weeks_are_dates_within_the_accepted_years() {
+    fn answers_are_trimmed_not_empty_and_at_most_five_hundred_characters() {
+        assert_eq!(validate_answer("  entretien ").unwrap(), "entretien");
+        assert!(validate_answer(" \n ").is_err());
+        assert!(validate_answer(&"é".repeat(500)).is_ok());
+        assert!(validate_answer(&"a".repeat(501)).is_err());
         assert_eq!(
-            parse_agenda_week("2026-11-26").unwrap().to_string(),
-            "2026-11-26"
+            validate_answer("entre\u{0}tien").unwrap_err().code,
+            ErrorCode::InvalidCharacters
         );
-        for typo in ["2026-13-01", "26-11-2026", "2026-11-26x", "", "2026-1-5"] {
-            assert_eq!(
-                parse_agenda_week(typo).unwrap_err().code,
-                ErrorCode::InvalidInput,
-                "{typo:?}"
-            );
-        }
-        // The largest dates chrono accepts would overflow the previous/next week links.
-        for far in ["+262142-12-31", "262142-12-31"] {
-            assert!(parse_agenda_week(far).is_err(), "{far:?}");
-        }
-        for far in ["9999-12-31", "0001-01-01", "2101-01-01"] {
-            let err = parse_agenda_week(far).unwrap_err();
-            assert_eq!(err.code, ErrorCode::OutOfRange, "{far:?}");
-            assert_eq!(err.code.http_status(), 400);
-        }
     }
 }

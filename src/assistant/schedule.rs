@@ -1,6 +1,7 @@
 //! Appointment slots from opening hours. Pure: the caller passes the current time and
 //! the slots already taken.
 
+use crate::error::AppError;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -170,6 +171,52 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
     day - Duration::days(day.weekday().num_days_from_monday().into())
 }
 
+/// The week an agenda shows, and the weeks its links lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgendaWeek {
+    pub monday: NaiveDate,
+    pub previous: NaiveDate,
+    pub next: NaiveDate,
+}
+
+/// Years an agenda can show (of the week's Monday): anything else is a typo or a probe,
+/// and the weeks around always exist.
+pub const AGENDA_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+impl AgendaWeek {
+    /// The week containing `day`.
+    pub fn of(day: NaiveDate) -> Self {
+        let monday = week_start(day);
+        Self {
+            monday,
+            previous: monday - Duration::days(7),
+            next: monday + Duration::days(7),
+        }
+    }
+
+    /// The week of a `AAAA-MM-JJ` date given by the page: malformed is `invalid_input`,
+    /// a week outside [`AGENDA_YEARS`] is `out_of_range` (400).
+    pub fn parse(text: &str) -> Result<Self, AppError> {
+        let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|_| text.len() == 10)
+            .ok_or_else(|| AppError::invalid_input("La semaine doit être une date AAAA-MM-JJ."))?;
+        // Checked on the Monday, so that the page's links to a week read back as it.
+        let week = Self::of(day);
+        if !AGENDA_YEARS.contains(&week.monday.year()) {
+            return Err(AppError::new(
+                crate::error::ErrorCode::OutOfRange,
+                format!(
+                    "La semaine doit être comprise entre {} et {}.",
+                    AGENDA_YEARS.start(),
+                    AGENDA_YEARS.end()
+                ),
+            ));
+        }
+        Ok(week)
+    }
+}
+
 fn parse_weekday(value: &str) -> Option<Weekday> {
     match value.trim().to_lowercase().as_str() {
         "mon" => Some(Weekday::Mon),
@@ -287,6 +334,39 @@ mod tests {
         for offset in 0..7 {
             assert_eq!(week_start(monday + Duration::days(offset)), monday);
         }
+    }
+
+    #[test]
+    fn agenda_weeks_come_from_four_digit_dates_and_never_overflow() {
+        let week = AgendaWeek::parse("2026-11-26").unwrap();
+        assert_eq!(week.monday, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!(
+            week.previous,
+            NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+        );
+        assert_eq!(week.next, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        // The last and first dates chrono knows made the week around them overflow (a panic).
+        for bad in [
+            "+262142-12-31",
+            "-262143-01-01",
+            "10000-01-01",
+            "2026-02-30",
+            "demain",
+            "",
+        ] {
+            let err = AgendaWeek::parse(bad).unwrap_err();
+            assert_eq!(err.code, crate::error::ErrorCode::InvalidInput, "{bad:?}");
+            assert!(err.message.contains("AAAA-MM-JJ"), "{bad:?}");
+        }
+        for far in ["9999-12-31", "0999-12-31", "2101-01-10", "2000-01-01"] {
+            let err = AgendaWeek::parse(far).unwrap_err();
+            assert_eq!(err.code, crate::error::ErrorCode::OutOfRange, "{far:?}");
+            assert_eq!(err.code.http_status(), 400);
+        }
+        assert_eq!(
+            AgendaWeek::parse("2000-01-03").unwrap().previous.year(),
+            1999
+        );
     }
 
     #[test]

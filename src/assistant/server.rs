@@ -1,11 +1,10 @@
 //! Server side of the assistant: each customer's workflow state and transcript, free
 //! slots, and atomic bookings.
 
-use super::MAX_ANSWER_CHARS;
 use super::{
     machine::{self, BotState, Contact, Effect, Step},
     schedule::{Availability, Held, Schedule},
-    Appointment, BotLine, BotView, Calendar,
+    validate_answer, Appointment, BotLine, BotView, Calendar,
 };
 use crate::{
     error::{AppError, ErrorCode},
@@ -110,18 +109,7 @@ pub async fn conversation(state: &AppState, customer: Uuid) -> Result<BotView, A
 
 /// Takes the customer's answer through the workflow, carrying out its effects.
 pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<BotView, AppError> {
-    crate::text::reject_controls(input)?;
-    let input = input.trim();
-    if input.is_empty() {
-        return Err(AppError::invalid_input(
-            "Écrivez une réponse ou choisissez une proposition.",
-        ));
-    }
-    if input.chars().count() > MAX_ANSWER_CHARS {
-        return Err(AppError::invalid_input(format!(
-            "Votre réponse dépasse {MAX_ANSWER_CHARS} caractères."
-        )));
-    }
+    let input = validate_answer(input)?;
     let mut tx = state.pool.begin().await?;
     // One answer at a time per customer, even from two tabs.
     let stored: Option<sqlx::types::Json<BotState>> =

@@ -123,12 +123,14 @@ pub fn access(area: Area, role: Option<Role>) -> Access {
 }
 
 /// The page to open after login: only a path of this site, never another origin.
+/// It becomes the `Location` header, which cannot hold a control character (NUL, line
+/// breaks…): such a path is refused like a foreign one.
 pub fn safe_next_path(next: Option<&str>) -> Option<&str> {
     let next = next?.trim();
     let local = next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n', '\t'])
+        && !next.contains(char::is_control)
         && !next.starts_with("/api/");
     local.then_some(next)
 }
@@ -426,6 +428,16 @@ mod tests {
         assert_eq!(safe_next_path(Some("//evil.example")), None);
         assert_eq!(safe_next_path(Some("/\\evil.example")), None);
         assert_eq!(safe_next_path(Some("/api/logout")), None);
+        // Control characters made the login answer panic building its `Location` header.
+        for bad in [
+            "/espace\u{1}",
+            "/\u{0}",
+            "/a\u{7f}b",
+            "/es\rpace",
+            "/a\u{85}b",
+        ] {
+            assert_eq!(safe_next_path(Some(bad)), None, "{bad:?}");
+        }
         assert_eq!(safe_next_path(Some("")), None);
         assert_eq!(safe_next_path(None), None);
     }

@@ -102,16 +102,7 @@ pub async fn search_customers(query: String) -> Result<Vec<CustomerHit>, AppErro
                 },
                 user.id,
             )?;
-            crate::text::reject_controls(&query)?;
-            let query = query.trim();
-            if !(super::MIN_SEARCH_CHARS..=super::MAX_SEARCH_CHARS).contains(&query.chars().count())
-            {
-                return Err(AppError::invalid_input(format!(
-                    "Tapez de {} à {} caractères pour chercher un client.",
-                    super::MIN_SEARCH_CHARS,
-                    super::MAX_SEARCH_CHARS
-                )));
-            }
+            let query = super::normalize_search_query(&query)?;
             let email = crate::auth::normalize_email(query).ok();
             let hits = super::server::store::search_customers(
                 &state.pool,

@@ -72,6 +72,19 @@ pub fn validate_message(body: &str) -> Result<&str, AppError> {
     Ok(body)
 }
 
+/// A customer search, trimmed: 2 to 60 characters.
+pub fn normalize_search_query(raw: &str) -> Result<&str, AppError> {
+    crate::text::reject_controls(raw)?;
+    let query = raw.trim();
+    if (MIN_SEARCH_CHARS..=MAX_SEARCH_CHARS).contains(&query.chars().count()) {
+        Ok(query)
+    } else {
+        Err(AppError::invalid_input(format!(
+            "Tapez de {MIN_SEARCH_CHARS} à {MAX_SEARCH_CHARS} caractères pour chercher un client."
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +109,14 @@ mod tests {
         assert_eq!(validate_capacity(2).unwrap(), 2);
         assert_eq!(validate_capacity(500).unwrap(), 500);
         assert!(validate_capacity(501).is_err());
+    }
+
+    #[test]
+    fn searches_are_trimmed_and_two_to_sixty_characters() {
+        assert_eq!(normalize_search_query("  Julie ").unwrap(), "Julie");
+        assert!(normalize_search_query(" j ").is_err());
+        assert!(normalize_search_query(&"é".repeat(60)).is_ok());
+        assert!(normalize_search_query(&"a".repeat(61)).is_err());
     }
 
     #[test]
