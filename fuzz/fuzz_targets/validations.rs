@@ -63,7 +63,7 @@ fn no_control(text: &str) {
     assert!(!text.contains(char::is_control), "{text:?}");
 }
 
-/// TODO(lead): a rule of the stricter validations, checked with `--features pending-rules`.
+/// A rule of the stricter validations (feature `pending-rules`, on by default).
 fn pending(rule: bool, what: &str, text: &str) {
     if cfg!(feature = "pending-rules") {
         assert!(rule, "{what}: {text:?}");

@@ -94,8 +94,11 @@ pub struct Appointment {
 
 /// A customer's answer to the assistant, trimmed: not empty, at most 500 characters.
 pub fn validate_answer(input: &str) -> Result<&str, AppError> {
-    crate::text::reject_controls(input)?;
     let input = input.trim();
+    // One line: not even a tab or a line break inside.
+    if input.contains(char::is_control) {
+        return Err(crate::text::invalid_characters());
+    }
     if input.is_empty() {
         return Err(AppError::invalid_input(
             "Écrivez une réponse ou choisissez une proposition.",

@@ -74,8 +74,11 @@ pub fn validate_message(body: &str) -> Result<&str, AppError> {
 
 /// A customer search, trimmed: 2 to 60 characters.
 pub fn normalize_search_query(raw: &str) -> Result<&str, AppError> {
-    crate::text::reject_controls(raw)?;
     let query = raw.trim();
+    // One line: not even a tab or a line break inside.
+    if query.contains(char::is_control) {
+        return Err(crate::text::invalid_characters());
+    }
     if (MIN_SEARCH_CHARS..=MAX_SEARCH_CHARS).contains(&query.chars().count()) {
         Ok(query)
     } else {
