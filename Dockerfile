@@ -35,7 +35,7 @@ RUN npm install -g --no-audit --no-fund binaryen@${BINARYEN_VERSION} \
     && cargo leptos --version
 
 WORKDIR /build
-COPY Cargo.toml Cargo.lock Leptos.toml ./
+COPY Cargo.toml Cargo.lock Leptos.toml build.rs ./
 RUN awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock \
         | grep -qx "${WASM_BINDGEN_VERSION}" \
     || { echo "Cargo.lock's wasm-bindgen differs from WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION}: update the Dockerfile" >&2; exit 1; }
