@@ -137,6 +137,16 @@ impl AppError {
         )
     }
 
+    /// Whole seconds to wait for `wait`, rounded up: a client retrying sooner is refused.
+    pub fn retry_secs(wait: std::time::Duration) -> u64 {
+        wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+    }
+
+    /// [`AppError::rate_limited`] for a wait the limiter measured.
+    pub fn rate_limited_for(wait: std::time::Duration) -> Self {
+        Self::rate_limited(Self::retry_secs(wait))
+    }
+
     pub fn rate_limited(retry_after_secs: u64) -> Self {
         let secs = retry_after_secs.max(1);
         Self {

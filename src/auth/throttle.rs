@@ -81,7 +81,7 @@ impl LoginThrottle {
     /// Counts one attempt (login or registration) from `ip`.
     pub fn check_rate(&self, ip: IpAddr) -> Result<(), AppError> {
         self.per_address_rate.check_key(&ip).map_err(|not_until| {
-            wait_error(not_until.wait_time_from(DefaultClock::default().now()))
+            AppError::rate_limited_for(not_until.wait_time_from(DefaultClock::default().now()))
         })
     }
 
@@ -97,7 +97,7 @@ impl LoginThrottle {
         if wait.is_zero() {
             Ok(())
         } else {
-            Err(wait_error(wait))
+            Err(AppError::rate_limited_for(wait))
         }
     }
 
@@ -147,10 +147,6 @@ fn forget_stalest(failures: &mut HashMap<Key, Failures>) {
     let (_, cutoff, _) = lasts.select_nth_unstable(middle);
     let cutoff = *cutoff;
     failures.retain(|_, f| f.last > cutoff);
-}
-
-fn wait_error(wait: Duration) -> AppError {
-    AppError::rate_limited(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
 }
 
 #[cfg(test)]

@@ -106,8 +106,7 @@ impl Limits {
 
 /// The refusal of a frame past its budget, with the whole seconds to wait (at least 1).
 pub fn rate_limited(budget: Budget, wait: Duration) -> AppError {
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let secs = secs.max(1);
+    let secs = AppError::retry_secs(wait).max(1);
     let plural = if secs > 1 { "s" } else { "" };
     let what = match budget {
         Budget::Posts => "Vous envoyez des messages trop vite",

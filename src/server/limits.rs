@@ -48,7 +48,7 @@ impl RateLimits {
             .check_key(&user)
             .map_err(|not_until| {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
-                AppError::rate_limited(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+                AppError::rate_limited_for(wait)
             })
     }
 
