@@ -169,8 +169,27 @@ async fn a_shutdown_during_a_burst_loses_no_acknowledged_post(pool: PgPool) {
     let room = joined_room(&mut julie, &pool).await;
     let ids: Vec<Uuid> = (0..400).map(|_| Uuid::new_v4()).collect();
     let asked = Instant::now();
+    let mut acked: HashMap<Uuid, i64> = HashMap::new();
     for (n, id) in ids.iter().enumerate() {
         if n == 200 {
+            // Mid-burst, once the server is answering (under load it may not have read
+            // a single frame yet): the stop then finds posts in flight.
+            while acked.is_empty() {
+                let frame = tokio::time::timeout(Duration::from_secs(10), julie.socket.next())
+                    .await
+                    .expect("an answer to the burst")
+                    .unwrap()
+                    .unwrap();
+                if let Message::Text(text) = frame {
+                    let frame: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    if frame["type"] == "ack" {
+                        acked.insert(
+                            frame["client_id"].as_str().unwrap().parse().unwrap(),
+                            frame["seq"].as_i64().unwrap(),
+                        );
+                    }
+                }
+            }
             server.terminate();
         }
         let frame = json!({"type": "post", "channel_id": room, "client_id": id, "body": format!("rafale {n}")});
@@ -182,7 +201,6 @@ async fn a_shutdown_during_a_burst_loses_no_acknowledged_post(pool: PgPool) {
         }
     }
     // Everything the server answered before closing.
-    let mut acked: HashMap<Uuid, i64> = HashMap::new();
     let mut close = None;
     while let Ok(Some(Ok(frame))) =
         tokio::time::timeout(Duration::from_secs(10), julie.socket.next()).await
