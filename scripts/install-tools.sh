@@ -53,4 +53,9 @@ if [ ! -x "$root/end2end/node_modules/.bin/wasm-opt" ] || [ ! -x "$root/end2end/
   log "installing end2end npm packages"
   (cd "$root/end2end" && npm ci --no-audit --no-fund)
 fi
+# npm packages of the client library (packages/client): TypeScript and ws, for its tests.
+if [ ! -x "$root/packages/client/node_modules/.bin/tsc" ] || [ ! -d "$root/packages/client/node_modules/ws" ]; then
+  log "installing packages/client npm packages"
+  (cd "$root/packages/client" && npm ci --no-audit --no-fund)
+fi
 log "tools ready: $(cargo leptos --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version), $(cargo fuzz --version)"

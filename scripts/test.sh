@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every Paddock test: formatting, lints (server and browser builds), unit and
-# integration tests against PostgreSQL, 20 seconds of each fuzz target, the release
-# build, and Playwright in Chromium against the release server. Installs whatever is
-# missing first.
+# integration tests against PostgreSQL (the TypeScript protocol bindings included), 20
+# seconds of each fuzz target, the release build, Playwright in Chromium against the
+# release server, then the npm library @paddock/client against that same server and its
+# packed tarball. Installs whatever is missing first.
 #
 # Needs a PostgreSQL server; DATABASE_URL defaults to the local one with trust auth.
 set -euo pipefail
@@ -87,6 +88,25 @@ if [ "$e2e_status" -ne 0 ]; then
   exit "$e2e_status"
 fi
 
+step "@paddock/client: build, type-level tests, tests against the release server"
+set +e
+(
+  cd packages/client &&
+    npm run --silent build &&
+    npm run --silent check-types &&
+    PADDOCK_URL="http://127.0.0.1:$E2E_PORT" npm test
+) 2>&1 | tee "$log_dir/client.log"
+client_status=${PIPESTATUS[0]}
+set -e
+if [ "$client_status" -ne 0 ]; then
+  echo "--- server log (last 80 lines) ---"; tail -n 80 "$server_log"
+  exit "$client_status"
+fi
+
+step "@paddock/client: npm pack, installed and imported as a consumer would"
+"$root/scripts/check-client-package.sh" "$log_dir/pack"
+
 cargo_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$log_dir/cargo-test.log" | awk '{s += $4} END {print s + 0}')
 e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$log_dir/playwright.log" | awk '{s += $1} END {print s + 0}')
-printf '\nsummary: %d passed, 0 failed\n' "$((cargo_passed + e2e_passed))"
+client_passed=$(grep -Eo '^# pass [0-9]+' "$log_dir/client.log" | awk '{s += $3} END {print s + 0}')
+printf '\nsummary: %d passed, 0 failed\n' "$((cargo_passed + e2e_passed + client_passed))"

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Stable, machine-readable error codes. Never rename a variant: clients match on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     InvalidInput,
@@ -90,12 +91,14 @@ pub const SESSION_EXPIRED_MESSAGE: &str =
     "Votre session a expiré. Reconnectez-vous pour continuer.";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     /// Seconds to wait before trying again, for [`ErrorCode::RateLimited`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub retry_after_secs: Option<u64>,
 }
 
@@ -127,6 +130,14 @@ impl AppError {
         Self::new(
             ErrorCode::Forbidden,
             "Cette action est réservée aux conseillers Paddock.",
+        )
+    }
+
+    /// The service cannot answer now (its database is unreachable): try again later.
+    pub fn unavailable() -> Self {
+        Self::new(
+            ErrorCode::Unavailable,
+            "Le service est momentanément indisponible. Réessayez dans un instant.",
         )
     }
 

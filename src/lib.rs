@@ -29,6 +29,8 @@ pub mod config;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod site;
+#[cfg(test)]
+mod typescript;
 
 /// Browser entry point: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -8,7 +8,7 @@ use crate::{
     chat::server::{delivery::ChatEvents, socket::ChatSocket, Chat},
     error::{AppError, ErrorCode},
     notifications::server::{stream as notification_stream, NotificationEvents},
-    protocol::{ClientMessage, ServerMessage, PROTOCOL_VERSION},
+    protocol::{chat::ChatRequest, ClientFrame, ClientMessage, ServerMessage, PROTOCOL_VERSION},
     realtime::{
         bus::Bus,
         connections::{Full, Outbound, Peer, Registration},
@@ -17,7 +17,7 @@ use crate::{
         MAX_FRAME_BYTES,
     },
     server::{
-        context::{connection_refused, connection_user},
+        context::{connection_refused, connection_user, shutting_down},
         guard, observability, security, seo, AppState,
     },
     support::{
@@ -32,7 +32,7 @@ use axum::{
         ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade},
         Request, State,
     },
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap},
     middleware,
     response::{IntoResponse, Response},
     routing::get,
@@ -198,7 +198,7 @@ async fn socket_upgrade(
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     if !state.realtime.accepting() {
-        return (StatusCode::SERVICE_UNAVAILABLE, "serveur en cours d’arrêt").into_response();
+        return shutting_down();
     }
     // A full instance refuses before any other work (the reservation checks again).
     if state.realtime.connections.is_full() {
@@ -209,7 +209,10 @@ async fn socket_upgrade(
         .and_then(|o| o.to_str().ok())
         .is_some_and(|origin| state.settings.origins().iter().any(|ok| ok == origin));
     if !origin_ok {
-        return (StatusCode::FORBIDDEN, "origine refusée").into_response();
+        return connection_refused(AppError::new(
+            ErrorCode::CrossSiteRequest,
+            "Connexion refusée : elle ne provient pas du site Paddock.",
+        ));
     }
     let (user, session_id) = match connection_user(&session, &state).await {
         Ok(found) => found,
@@ -298,7 +301,7 @@ impl SocketFrames {
 
 impl FrameHandler for SocketFrames {
     async fn on_text(&mut self, socket: &Registration, text: &str) -> Option<Later> {
-        let Ok(message) = serde_json::from_str::<ClientMessage>(text) else {
+        let Ok(frame) = serde_json::from_str::<ClientFrame>(text) else {
             let error = match self.limits.spend(self.chat.user.id, Budget::Reads) {
                 Ok(()) => AppError::invalid_input("Message illisible : JSON du protocole attendu."),
                 Err(limited) => limited,
@@ -308,20 +311,26 @@ impl FrameHandler for SocketFrames {
                 .await;
             return None;
         };
-        let handled = match message {
+        let reference = frame.reference;
+        // A post's answer is its `ack` or `error`, naming its `client_id`.
+        let is_post = matches!(frame.message, ClientMessage::Chat(ChatRequest::Post { .. }));
+        let handled = match frame.message {
             ClientMessage::Chat(request) => self.chat.handle(socket, request).await,
             ClientMessage::Support(request) => {
                 self.support.handle(socket, request).await.map(|()| None)
             }
         };
-        match handled {
-            Ok(later) => later,
-            Err(error) => {
-                socket
-                    .reply(Outbound::Frame(ServerMessage::error(error, None).encode()))
-                    .await;
-                None
+        let answer = match handled {
+            Ok(later) if is_post => return later,
+            Ok(later) => {
+                debug_assert!(later.is_none(), "only posts answer later");
+                ServerMessage::Done {
+                    reference: reference?,
+                }
             }
-        }
+            Err(error) => ServerMessage::error(error, None).answering(reference),
+        };
+        socket.reply(Outbound::Frame(answer.encode())).await;
+        None
     }
 }

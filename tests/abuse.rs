@@ -772,8 +772,12 @@ async fn the_upgrade_requires_the_public_origin_exactly(pool: PgPool) {
         Some(port_elsewhere.as_str()),
         Some(&format!("{}.evil.example", app.base)),
     ] {
-        let (status, _, _) = upgrade(&app, &cookie, refused).await;
+        let (status, body, _) = upgrade(&app, &cookie, refused).await;
         assert_eq!(status, 403, "origin {refused:?}");
+        // Programs read why: a stable code and a French message.
+        let body = body.expect("a JSON refusal");
+        assert_eq!(body["code"], "cross_site_request");
+        assert!(body["message"].as_str().unwrap().contains("Paddock"));
     }
     assert_eq!(upgrade(&app, &cookie, Some(&app.base)).await.0, 101);
 }

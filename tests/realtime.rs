@@ -171,3 +171,49 @@ async fn a_saturated_writer_refuses_posts_with_a_retry_hint_and_retries_lose_not
         .unwrap();
     assert_eq!(stored, 200, "no post lost, none stored twice");
 }
+
+/// Protocol 2: a frame carrying a `ref` is answered by one `done` after its other answers,
+/// or by its `error` carrying the `ref`; frames without one get no `done`; a post's answer
+/// stays its `ack`.
+#[sqlx::test]
+async fn a_frame_with_a_ref_is_answered_done_or_by_its_error(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let room = create_room(&app, "Réglages suspension", 10).await;
+    let mut client = Client::connect(&app, CUSTOMER_EMAIL).await;
+
+    client
+        .send(json!({"type": "join", "room_id": room, "ref": 7}))
+        .await;
+    let joined = client.next().await;
+    assert_eq!(joined["type"], "joined", "the answer first: {joined}");
+    assert_eq!(client.next().await, json!({"type": "done", "ref": 7}));
+
+    client
+        .send(json!({"type": "join", "room_id": Uuid::new_v4(), "ref": 8}))
+        .await;
+    let refused = client.next_of("error").await;
+    assert_eq!(refused["code"], "not_found");
+    assert_eq!(refused["ref"], 8);
+
+    // A frame without a ref: its answer, and no `done` after it.
+    client
+        .send(json!({"type": "members", "room_id": room}))
+        .await;
+    client.next_of("members").await;
+    client
+        .send(
+            json!({"type": "history", "channel_id": room, "before_seq": 100, "limit": 5, "ref": 9}),
+        )
+        .await;
+    assert_eq!(client.next().await["type"], "history");
+    assert_eq!(client.next().await, json!({"type": "done", "ref": 9}));
+
+    // A post is answered by its ack, never by a `done`.
+    let client_id = Uuid::new_v4();
+    client
+        .send(json!({"type": "post", "channel_id": room, "client_id": client_id, "body": "Précharge +2 tours", "ref": 10}))
+        .await;
+    let ack = client.next_of("ack").await;
+    assert_eq!(ack["client_id"], json!(client_id));
+    client.nothing_of("done").await;
+}

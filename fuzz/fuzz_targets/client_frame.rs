@@ -9,7 +9,9 @@ use libfuzzer_sys::fuzz_target;
 use paddock::{
     chat::{validate_message, MAX_MESSAGE_CHARS},
     error::AppError,
-    protocol::{chat::ChatRequest, support::SupportRequest, ClientMessage, ServerMessage},
+    protocol::{
+        chat::ChatRequest, support::SupportRequest, ClientFrame, ClientMessage, ServerMessage,
+    },
     support::{normalize_reason, normalize_topic, MAX_REASON_CHARS, MAX_TOPIC_CHARS},
 };
 use paddock_fuzz::{chars, is_forbidden_control, is_tidy};
@@ -19,13 +21,13 @@ const MAX_HISTORY_PAGE: u32 = 100;
 
 fuzz_target!(|data: &[u8]| {
     // WebSocket text frames are UTF-8; a parser reading raw bytes must refuse the rest.
-    let from_bytes = serde_json::from_slice::<ClientMessage>(data);
+    let from_bytes = serde_json::from_slice::<ClientFrame>(data);
     let Ok(text) = std::str::from_utf8(data) else {
         assert!(from_bytes.is_err(), "invalid UTF-8 parsed: {data:?}");
         return;
     };
-    let message = match serde_json::from_str::<ClientMessage>(text) {
-        Ok(message) => message,
+    let frame = match serde_json::from_str::<ClientFrame>(text) {
+        Ok(frame) => frame,
         Err(_) => {
             assert!(from_bytes.is_err());
             // What the server answers to an unreadable frame.
@@ -35,12 +37,16 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    assert_eq!(from_bytes.as_ref().ok(), Some(&message));
+    assert_eq!(from_bytes.as_ref().ok(), Some(&frame));
 
     // A frame the browser sends again (resend after a reconnection) means the same.
-    let json = serde_json::to_string(&message).expect("client frames serialise");
-    let again: ClientMessage = serde_json::from_str(&json).expect("a re-encoded frame parses");
-    assert_eq!(again, message, "{json}");
+    let json = serde_json::to_string(&frame).expect("client frames serialise");
+    let again: ClientFrame = serde_json::from_str(&json).expect("a re-encoded frame parses");
+    assert_eq!(again, frame, "{json}");
+    // The `ref` never changes what the message is.
+    let bare: ClientMessage = serde_json::from_str(text).expect("a frame is a message");
+    assert_eq!(bare, frame.message);
+    let message = frame.message;
 
     match message {
         ClientMessage::Chat(ChatRequest::Post {

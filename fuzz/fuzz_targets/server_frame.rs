@@ -129,7 +129,7 @@ fn conversation(u: &mut Unstructured) -> R<SupportConversation> {
 }
 
 fn frame(u: &mut Unstructured) -> R<ServerMessage> {
-    Ok(match u.int_in_range(0..=20u8)? {
+    Ok(match u.int_in_range(0..=21u8)? {
         0 => ServerMessage::Welcome {
             user_id: id(u)?,
             protocol: u.arbitrary()?,
@@ -207,6 +207,10 @@ fn frame(u: &mut Unstructured) -> R<ServerMessage> {
             message: u.arbitrary()?,
             client_id: if u.arbitrary()? { Some(id(u)?) } else { None },
             retry_after_secs: u.arbitrary()?,
+            reference: u.arbitrary()?,
+        },
+        20 => ServerMessage::Done {
+            reference: u.arbitrary()?,
         },
         _ => {
             let mut error = AppError::new(*u.choose(CODES)?, String::arbitrary(u)?);

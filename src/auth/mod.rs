@@ -24,6 +24,7 @@ pub const MAX_DISPLAY_NAME_CHARS: usize = 60;
 pub const MAX_EMAIL_CHARS: usize = 254;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Customer,
@@ -64,6 +65,7 @@ impl Role {
 
 /// The logged-in user as pages and server functions see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CurrentUser {
     pub id: Uuid,
     pub email: String,

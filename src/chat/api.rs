@@ -77,6 +77,7 @@ pub async fn delete_room(room_id: Uuid) -> Result<(), AppError> {
 
 /// A customer found by name or email, to write to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CustomerHit {
     pub id: Uuid,
     pub name: String,

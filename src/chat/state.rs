@@ -312,6 +312,7 @@ impl ChatState {
                 message,
                 client_id,
                 retry_after_secs,
+                ..
             } => {
                 match client_id.and_then(|id| self.outgoing.iter_mut().find(|p| p.client_id == id))
                 {
@@ -356,6 +357,8 @@ impl ChatState {
             ServerMessage::SupportQueue { .. }
             | ServerMessage::SupportStatus { .. }
             | ServerMessage::SupportRefused { .. } => {}
+            // The page sends no `ref`: no frame of its own is answered `done`.
+            ServerMessage::Done { .. } => {}
         }
     }
 }
@@ -447,6 +450,7 @@ mod tests {
             message: "Ce salon a été supprimé : il est fermé.".into(),
             client_id: Some(id),
             retry_after_secs: None,
+            reference: None,
         });
         assert_eq!(state.outgoing[0].delivery, Delivery::Failed);
         assert!(state.channels[&channel].closed);
@@ -460,6 +464,7 @@ mod tests {
             message: "Ce salon est complet.".into(),
             client_id: None,
             retry_after_secs: None,
+            reference: None,
         });
         assert_eq!(
             state.notice,
@@ -493,12 +498,14 @@ mod tests {
             message: "Le serveur est très sollicité.".into(),
             client_id: Some(saturated),
             retry_after_secs: Some(2),
+            reference: None,
         });
         state.apply(ServerMessage::Error {
             code: ErrorCode::MessageTooLong,
             message: "Trop long.".into(),
             client_id: Some(refused),
             retry_after_secs: None,
+            reference: None,
         });
         assert_eq!(state.take_resend_delay(), Some(2));
         assert_eq!(state.take_resend_delay(), None);

@@ -21,6 +21,7 @@ pub use crate::protocol::notifications::{Notification, StreamEvent, SSE_EVENT};
 
 /// A sent notification as advisors see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SentNotification {
     pub id: i64,
     pub title: String,

@@ -9,13 +9,13 @@ use crate::{
         streams::{StreamItem, StreamRefused, StreamRegistration, Streams},
     },
     server::{
-        context::{connection_refused, connection_user},
+        context::{connection_refused, connection_user, shutting_down},
         AppState,
     },
 };
 use axum::{
     extract::{Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode},
+    http::{HeaderMap, HeaderValue},
     response::{
         sse::{self, KeepAlive, Sse},
         IntoResponse, Response,
@@ -272,10 +272,13 @@ pub async fn stream(
         Err(refusal) => return refusal,
     };
     if user.is_admin() {
-        return (StatusCode::FORBIDDEN, "réservé aux clients").into_response();
+        return connection_refused(AppError::new(
+            ErrorCode::Forbidden,
+            "Les notifications commerciales sont réservées aux clients.",
+        ));
     }
     if !state.realtime.accepting() {
-        return (StatusCode::SERVICE_UNAVAILABLE, "serveur en cours d’arrêt").into_response();
+        return shutting_down();
     }
     let resume_from = headers
         .get("last-event-id")
@@ -287,7 +290,7 @@ pub async fn stream(
         Some(after) => after,
         None => match latest_id(&state.pool).await {
             Ok(latest) => latest,
-            Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+            Err(_) => return connection_refused(AppError::unavailable()),
         },
     };
     // Registered before reading what was missed: a notification sent meanwhile is both
@@ -300,10 +303,10 @@ pub async fn stream(
                 "Trop de flux de notifications ouverts : fermez un onglet de Paddock pour en ouvrir un autre.",
             ))
         }
-        Err(StreamRefused::Unavailable) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Err(StreamRefused::Unavailable) => return connection_refused(AppError::unavailable()),
     };
     let Ok(missed) = since(&state.pool, user.id, after).await else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        return connection_refused(AppError::unavailable());
     };
     let last_sent = missed.last().map_or(after, |n| n.id);
     let replay = stream::iter(missed.into_iter().map(|n| {

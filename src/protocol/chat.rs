@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 /// What the browser sends about rooms and conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ChatRequest {
     /// Receive live room-list changes (rooms created, renamed, resized, deleted, occupancy).
@@ -39,6 +40,7 @@ pub enum ChatRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ChatMessage {
     pub channel_id: Uuid,
     pub seq: i64,
@@ -51,6 +53,7 @@ pub struct ChatMessage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct RoomSummary {
     pub id: Uuid,
@@ -62,6 +65,7 @@ pub struct RoomSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct DirectSummary {
     pub channel_id: Uuid,
@@ -73,6 +77,7 @@ pub struct DirectSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Member {
     pub user_id: Uuid,

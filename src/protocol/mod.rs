@@ -17,10 +17,26 @@ use support::{QueuedRequest, SupportConversation, SupportRequest, WaitingRequest
 use uuid::Uuid;
 
 /// Changes when a frame changes meaning; clients refuse a server of another version.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// 2: frames may carry a `ref`, answered by `done` or by an `error` carrying it.
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// One frame from a client: a message and, when the client wants to know how it ended,
+/// its own number for it. A frame with a `ref` gets exactly one answer carrying that
+/// `ref`, `done` or `error`, after the answers sent to its socket directly (`post`
+/// excepted: its answer is the `ack` or `error` naming its `client_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ClientFrame {
+    #[serde(flatten)]
+    pub message: ClientMessage,
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub reference: Option<u64>,
+}
 
 /// What the browser sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum ClientMessage {
     Chat(ChatRequest),
@@ -41,6 +57,7 @@ impl From<SupportRequest> for ClientMessage {
 
 /// What the server sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
     /// First frame of a connection.
@@ -139,14 +156,25 @@ pub enum ServerMessage {
         channel_id: Uuid,
     },
     /// A request was refused. `client_id` names the refused post, if it was one;
-    /// `retry_after_secs` says when to try again (`rate_limited`, `overloaded`).
+    /// `retry_after_secs` says when to try again (`rate_limited`, `overloaded`); `ref`
+    /// is the refused frame's own, when it carried one.
     Error {
         code: ErrorCode,
         message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
         client_id: Option<Uuid>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
         retry_after_secs: Option<u64>,
+        #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        reference: Option<u64>,
+    },
+    /// The frame carrying this `ref` was handled; its other answers came before.
+    Done {
+        #[serde(rename = "ref")]
+        reference: u64,
     },
 }
 
@@ -158,7 +186,16 @@ impl ServerMessage {
             message: error.message,
             client_id,
             retry_after_secs: error.retry_after_secs,
+            reference: None,
         }
+    }
+
+    /// The same answer, naming the frame it answers.
+    pub fn answering(mut self, frame: Option<u64>) -> Self {
+        if let ServerMessage::Error { reference, .. } = &mut self {
+            *reference = frame;
+        }
+        self
     }
 
     /// The frame's JSON, encoded once and shared by every socket that sends it.
@@ -199,6 +236,7 @@ mod tests {
             message: "Ce salon est complet.".into(),
             client_id: None,
             retry_after_secs: None,
+            reference: None,
         };
         assert_eq!(
             &*error.encode(),

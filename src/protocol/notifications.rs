@@ -8,6 +8,7 @@ pub const SSE_EVENT: &str = "notification";
 
 /// A notification as a customer receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Notification {
     /// Increasing: also the SSE event id.
     pub id: i64,
@@ -22,6 +23,7 @@ pub struct Notification {
 
 /// What the notification stream carries, as the JSON `data` of each SSE event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamEvent {
     Notification(Notification),

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 /// What the browser sends about the live chat with an advisor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SupportRequest {
     /// Follow the advisor chat: advisors receive the queue, customers their own request
@@ -34,6 +35,7 @@ pub enum SupportRequest {
 
 /// A pending request as advisors see it in the queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct QueuedRequest {
     pub id: Uuid,
     pub customer_id: Uuid,
@@ -45,6 +47,7 @@ pub struct QueuedRequest {
 
 /// A customer's own pending request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct WaitingRequest {
     pub id: Uuid,
     pub topic: Option<String>,
@@ -54,6 +57,7 @@ pub struct WaitingRequest {
 
 /// A conversation between a customer and the advisor who accepted their request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SupportConversation {
     pub channel_id: Uuid,
     pub request_id: Uuid,

@@ -43,23 +43,33 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
 }
 
 /// The user and session id behind a long-lived connection (WebSocket, SSE stream), or
-/// the answer refusing it: 401 without a logged-in session (« session expirée » when the
-/// cookie's session is over), 503 without the database.
+/// the answer refusing it (JSON `AppError`): 401 `unauthenticated` without a logged-in
+/// session, 401 `session_expired` when the cookie's session is over, 503 without the
+/// database.
 pub async fn connection_user(
     session: &Session,
     state: &AppState,
 ) -> Result<(CurrentUser, String), axum::response::Response> {
-    use axum::response::IntoResponse;
-    let refused = |why: &'static str| (StatusCode::UNAUTHORIZED, why).into_response();
     match session_status(session, &state.pool, &state.realtime.lifetime).await {
         Ok(SessionStatus::LoggedIn(user)) => match session.id() {
             Some(id) => Ok((user, id.to_string())),
-            None => Err(refused("connexion requise")),
+            None => Err(connection_refused(AppError::unauthenticated())),
         },
-        Ok(SessionStatus::Expired) => Err(refused("session expirée")),
-        Ok(SessionStatus::Anonymous) => Err(refused("connexion requise")),
-        Err(_) => Err(StatusCode::SERVICE_UNAVAILABLE.into_response()),
+        Ok(SessionStatus::Expired) => Err(connection_refused(AppError::session_expired())),
+        Ok(SessionStatus::Anonymous) => Err(connection_refused(AppError::unauthenticated())),
+        Err(_) => Err(connection_refused(AppError::unavailable())),
     }
+}
+
+/// The refusal of a long-lived connection while the instance stops (503, JSON).
+pub fn shutting_down() -> axum::response::Response {
+    connection_refused(AppError {
+        retry_after_secs: Some(1),
+        ..AppError::new(
+            crate::error::ErrorCode::Unavailable,
+            "Le serveur redémarre : nouvelle tentative dans un instant.",
+        )
+    })
 }
 
 /// The answer refusing a long-lived connection (WebSocket, SSE stream) with `error`:

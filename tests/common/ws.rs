@@ -63,7 +63,9 @@ impl Client {
             .await
             .expect("the socket opens");
         let mut client = Self { socket };
-        assert_eq!(client.next().await["type"], "welcome");
+        let welcome = client.next().await;
+        assert_eq!(welcome["type"], "welcome");
+        assert_eq!(welcome["protocol"], paddock::protocol::PROTOCOL_VERSION);
         client
     }
 

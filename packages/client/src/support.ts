@@ -1,0 +1,160 @@
+import type { Connection } from "./connection.js";
+import { Emitter } from "./emitter.js";
+import type {
+  QueuedRequest,
+  ServerMessage,
+  SupportConversation,
+  WaitingRequest,
+} from "./generated/protocol.js";
+
+/** What advisors see: who is available and the pending requests, oldest first. */
+export interface SupportQueue {
+  available: string[];
+  requests: QueuedRequest[];
+}
+
+/** What customers see: how many advisors are available, and their own pending request. */
+export interface SupportStatus {
+  availableAdvisors: number;
+  waiting: WaitingRequest | null;
+}
+
+export interface SupportEvents {
+  /** Advisors: the queue, after `watch()` and after every change. */
+  queue: SupportQueue;
+  /** Customers: the status, after `watch()` and after every change. */
+  status: SupportStatus;
+  /** The open advisor conversations, after `watch()` (and every reconnection). */
+  conversations: SupportConversation[];
+  /** A request was accepted: the conversation is open (both sides). */
+  opened: SupportConversation;
+  /** Customers: their request was refused, with the advisor's reason if any. */
+  refused: { requestId: string; reason: string | null };
+  /** A conversation ended (either side): its channel refuses posts from now on. */
+  ended: { channelId: string };
+}
+
+/**
+ * The live chat with a sales advisor. Customers ask (`request`), wait, cancel, and are
+ * told of the acceptance or refusal; advisors make themselves available, follow the
+ * queue, accept or refuse. Either side ends a conversation; its messages flow through
+ * {@link PaddockClient.channel} like a room's.
+ */
+export class Support extends Emitter<SupportEvents> {
+  #connection: Connection;
+  #watching = false;
+  #queue: SupportQueue | undefined;
+  #status: SupportStatus | undefined;
+
+  /** @internal Created by {@link PaddockClient}. */
+  constructor(connection: Connection) {
+    super();
+    this.#connection = connection;
+    connection.onEachConnect(() => {
+      if (this.#watching) void this.#watch().catch(() => {});
+    });
+  }
+
+  /** The last queue received (advisors). */
+  get queue(): SupportQueue | undefined {
+    return this.#queue;
+  }
+
+  /** The last status received (customers). */
+  get status(): SupportStatus | undefined {
+    return this.#status;
+  }
+
+  /** Follows the advisor chat (again after every reconnection): `queue` or `status` events. */
+  async watch(): Promise<void> {
+    this.#watching = true;
+    await this.#watch();
+  }
+
+  /**
+   * Customers: asks for a live chat (topic optional, ≤ 120 characters). Resolves with the
+   * request waiting in the queue; rejects with `no_advisor_available` or `request_pending`.
+   */
+  async request(topic?: string): Promise<WaitingRequest> {
+    // The queue update that follows the request tells this customer their place.
+    if (!this.#watching) await this.watch();
+    const frames = await this.#connection.request(
+      { type: "request_advisor", topic: topic ?? null },
+      (f) => f.type === "support_status" && f.waiting !== null,
+      true,
+    );
+    const status = frames.at(-1);
+    if (status?.type === "support_status" && status.waiting) return status.waiting;
+    throw new Error("support_status frame missing");
+  }
+
+  /** Customers: withdraws the pending request (`not_found` without one). */
+  async cancel(): Promise<void> {
+    await this.#connection.request({ type: "cancel_request" });
+  }
+
+  /** Advisors: becomes available or unavailable for live chat. */
+  async setAvailable(available: boolean): Promise<void> {
+    await this.#connection.request({ type: "set_available", available });
+  }
+
+  /**
+   * Advisors: takes a pending request; resolves with the open conversation. Rejects with
+   * `already_taken` when another advisor decided first.
+   */
+  async accept(requestId: string): Promise<SupportConversation> {
+    const [frame] = await this.#connection.request(
+      { type: "accept_request", request_id: requestId },
+      (f) => f.type === "support_opened" && f.conversation.request_id === requestId,
+      true,
+    );
+    if (frame?.type !== "support_opened") throw new Error("support_opened frame missing");
+    return frame.conversation;
+  }
+
+  /** Advisors: refuses a pending request, with a reason the customer reads (≤ 300 characters). */
+  async refuse(requestId: string, reason?: string): Promise<void> {
+    await this.#connection.request({
+      type: "refuse_request",
+      request_id: requestId,
+      reason: reason ?? null,
+    });
+  }
+
+  /** Either participant: ends a conversation. */
+  async end(channelId: string): Promise<void> {
+    await this.#connection.request({ type: "end_conversation", channel_id: channelId });
+  }
+
+  async #watch(): Promise<void> {
+    await this.#connection.request({ type: "watch_support" });
+  }
+
+  /** @internal Applies a frame of the advisor chat. */
+  apply(frame: ServerMessage): void {
+    switch (frame.type) {
+      case "support_queue":
+        this.#queue = { available: frame.available, requests: frame.requests };
+        this.emit("queue", this.#queue);
+        return;
+      case "support_status":
+        this.#status = { availableAdvisors: frame.available_advisors, waiting: frame.waiting };
+        this.emit("status", this.#status);
+        return;
+      case "support_conversations":
+        this.emit("conversations", frame.conversations);
+        return;
+      case "support_opened":
+        this.emit("opened", frame.conversation);
+        return;
+      case "support_refused":
+        this.emit("refused", { requestId: frame.request_id, reason: frame.reason });
+        return;
+      case "conversation_ended":
+        this.emit("ended", { channelId: frame.channel_id });
+        return;
+      default:
+        return;
+    }
+  }
+}
