@@ -5,6 +5,8 @@ import type { ChatMessage, ServerMessage } from "./generated/protocol.js";
 
 /** The largest sequence a request may name: "after everything". */
 const LATEST = Number.MAX_SAFE_INTEGER;
+/** Refusals worth trying again after a wait. */
+const TEMPORARY = new Set(["rate_limited", "overloaded", "unavailable", "internal", "timeout"]);
 
 export interface ChannelEvents {
   /** A stored message, each once, in sequence order, across reconnections. */
@@ -91,8 +93,12 @@ export class Channel extends Emitter<ChannelEvents> {
   ): () => void {
     const stop = super.on(event, listener);
     if (event === "message" && !this.#following) {
-      this.follow().catch(() => {
-        /* reported as the channel's `error` event */
+      // Deferred: a `follow({ after })` called right after `on` decides where to start.
+      queueMicrotask(() => {
+        if (this.#following || this.listenerCount("message") === 0) return;
+        this.follow().catch(() => {
+          /* reported as the channel's `error` event */
+        });
       });
     }
     return stop;
@@ -104,15 +110,16 @@ export class Channel extends Emitter<ChannelEvents> {
    * what followed `after`. Members only (`not_member`).
    */
   follow(options: FollowOptions = {}): Promise<void> {
-    if (options.after !== undefined) this.#lastSeq = Math.max(0, options.after);
+    // Once followed, the channel goes on from the last message delivered: never back.
     if (this.#following && this.#followed) return this.#followed;
+    if (options.after !== undefined) this.#lastSeq = Math.max(0, options.after);
     this.#following = true;
     this.#followed = this.#start();
     return this.#followed;
   }
 
-  /** Stops delivering this channel's messages (the user stays a member). */
-  unfollow(): void {
+  /** Stops following (the user left the room, or following failed). */
+  #unfollow(): void {
     this.#following = false;
     this.#followed = undefined;
     this.#resumable = false;
@@ -152,8 +159,8 @@ export class Channel extends Emitter<ChannelEvents> {
   /** Marks the channel read up to `seq` (only a marker that moves forward is sent). */
   async markRead(seq: number = this.lastSeq): Promise<void> {
     if (seq <= this.#readMark) return;
-    this.#readMark = seq;
     await this.#connection.request({ type: "mark_read", channel_id: this.id, seq });
+    this.#readMark = Math.max(this.#readMark, seq);
   }
 
   /** @internal The last sequence the server reported (room list, join, conversation). */
@@ -165,46 +172,70 @@ export class Channel extends Emitter<ChannelEvents> {
     try {
       if (this.#lastSeq === undefined) {
         // "From now on": the last stored sequence, known or asked.
-        this.#lastSeq = this.#knownLast ?? (await this.#latestSeq());
+        this.#lastSeq = this.#knownLast ?? (await this.#retrying(() => this.#latestSeq()));
       }
       await this.#subscribe();
     } catch (error) {
       const wasFollowing = this.#following;
-      this.unfollow();
+      this.#unfollow();
       if (wasFollowing) this.emit("error", error as PaddockError);
       throw error;
     }
   }
 
   async #latestSeq(): Promise<number> {
+    // The history page is asked while following: retried like the subscription.
     const { messages } = await this.history({ limit: 1 });
     return messages.at(-1)?.seq ?? 0;
   }
 
   async #subscribe(): Promise<void> {
+    try {
+      await this.#retrying(
+        () =>
+          this.#connection.request({
+            type: "subscribe",
+            channel_id: this.id,
+            after_seq: this.lastSeq,
+          }),
+        // Once subscribed, every reconnection subscribes again by itself.
+        () => this.#resumable || !this.#following,
+      );
+      if (this.#following) this.#resumable = true;
+    } catch (error) {
+      if (this.#following) {
+        this.#unfollow();
+        this.emit("error", error as PaddockError);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `attempt` until it succeeds or fails for good: a dropped connection waits for
+   * the next one (unless `leaveToReconnect` says the reconnection takes care of it), a
+   * temporary refusal waits for its `retryAfterSecs`.
+   */
+  async #retrying<T>(
+    attempt: () => Promise<T>,
+    leaveToReconnect: () => boolean = () => false,
+  ): Promise<T | undefined> {
     for (;;) {
       try {
-        await this.#connection.request({
-          type: "subscribe",
-          channel_id: this.id,
-          after_seq: this.lastSeq,
-        });
-        this.#resumable = true;
-        return;
+        return await attempt();
       } catch (error) {
         const failure = error as PaddockError;
+        if (!this.#following) throw failure;
         if (failure.code === "disconnected") {
-          // Once subscribed, every reconnection subscribes again by itself; the first
-          // subscription goes again once the connection is back.
-          if (this.#resumable || !this.#following) return;
+          if (leaveToReconnect()) return undefined;
           await this.#connection.connect();
-          continue;
+        } else if (TEMPORARY.has(failure.code)) {
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.max(1, failure.retryAfterSecs ?? 1) * 1000),
+          );
+        } else {
+          throw failure;
         }
-        if (this.#following) {
-          this.unfollow();
-          this.emit("error", failure);
-        }
-        throw failure;
       }
     }
   }
@@ -231,7 +262,7 @@ export class Channel extends Emitter<ChannelEvents> {
         return;
       case "left":
         if (frame.room_id === this.id) {
-          this.unfollow();
+          this.#unfollow();
           this.emit("left", undefined);
         }
         return;

@@ -139,7 +139,8 @@ export class PaddockClient {
     } finally {
       this.#user = null;
       this.#http.cookies?.clear();
-      this.connection.close();
+      // Like a session ended elsewhere: a later login opens the connection again.
+      this.connection.endSession();
     }
   }
 
@@ -175,6 +176,7 @@ export class PaddockClient {
   }
 
   async #loggedIn(): Promise<CurrentUser> {
+    this.connection.reopen();
     const user = await this.me();
     if (!user) throw new PaddockError("bad_response", messages.badResponse);
     return user;

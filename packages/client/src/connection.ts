@@ -84,6 +84,26 @@ interface PendingRequest {
   reject(error: PaddockError): void;
 }
 
+/** The server's limit of a message's length, in characters (`chat::MAX_MESSAGE_CHARS`). */
+export const MAX_MESSAGE_CHARS = 2000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Refuses at once what the server could not even read (it would answer without naming
+ * the request): ids that are not UUIDs, numbers that are not whole.
+ */
+function malformed(message: ClientMessage): PaddockError | undefined {
+  for (const [field, value] of Object.entries(message)) {
+    if (field.endsWith("_id") && (typeof value !== "string" || !UUID.test(value))) {
+      return new PaddockError("invalid_input", `Identifiant invalide (${field}) : un UUID est attendu.`);
+    }
+    if (typeof value === "number" && !Number.isSafeInteger(value)) {
+      return new PaddockError("invalid_input", `Nombre invalide (${field}) : un entier est attendu.`);
+    }
+  }
+  return undefined;
+}
+
 /** Codes the server answers a post with when it is worth sending again, same `client_id`. */
 const RETRIED_POST_CODES = new Set(["overloaded", "unavailable"]);
 /** A close code that ends the session: the server closes 1008 on logout and expiry. */
@@ -112,6 +132,8 @@ export class Connection extends Emitter<ConnectionEvents> {
   #fatal: PaddockError | undefined;
   #connected: Array<{ resolve(): void; reject(error: PaddockError): void }> = [];
   #onlineListener: (() => void) | undefined;
+  /** The current socket received `welcome`. */
+  #welcomed = false;
 
   constructor(http: Http, options: ConnectionOptions) {
     super();
@@ -172,6 +194,8 @@ export class Connection extends Emitter<ConnectionEvents> {
     if (this.#state === "closed") {
       return Promise.reject(this.#fatal ?? new PaddockError("closed", messages.closed));
     }
+    const invalid = malformed(message);
+    if (invalid) return Promise.reject(invalid);
     return new Promise((resolve, reject) => {
       const request: PendingRequest = {
         message,
@@ -197,6 +221,16 @@ export class Connection extends Emitter<ConnectionEvents> {
   post(channelId: string, body: string, clientId: string): Promise<number> {
     if (this.#state === "closed") {
       return Promise.reject(this.#fatal ?? new PaddockError("closed", messages.closed));
+    }
+    const invalid = malformed({ type: "post", channel_id: channelId, client_id: clientId, body });
+    if (invalid) return Promise.reject(invalid);
+    if (typeof body !== "string" || [...body.trim()].length > MAX_MESSAGE_CHARS) {
+      return Promise.reject(
+        new PaddockError(
+          "message_too_long",
+          `Un message compte au plus ${MAX_MESSAGE_CHARS} caractères.`,
+        ),
+      );
     }
     const existing = this.#posts.get(clientId);
     if (existing) {
@@ -226,6 +260,11 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.#socket.close(4000, "reconnect");
   }
 
+  /** The session is over (logout): everything waiting rejects with `session_ended`. */
+  endSession(): void {
+    this.#stop(new PaddockError("session_ended", messages.sessionEnded), false);
+  }
+
   /** Closes for good: pending requests and posts are rejected with `closed`. */
   close(): void {
     this.#stop(new PaddockError("closed", messages.closed), false);
@@ -241,13 +280,15 @@ export class Connection extends Emitter<ConnectionEvents> {
       text: (text) => this.#onText(text),
       end: (end) => this.#onEnd(end),
     };
+    // A WebSocket given in the options is used as the browser's (it sends no cookie of
+    // ours); otherwise the browser's, or the `ws` package where the client keeps cookies.
     const Browser =
       this.#options.WebSocket ??
       (this.#http.cookies
         ? undefined
         : (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket);
     try {
-      if (Browser && !this.#http.cookies) {
+      if (Browser) {
         this.#socket = openBrowserSocket(Browser, url.href, events);
       } else {
         const Ws = await loadWs();
@@ -330,6 +371,7 @@ export class Connection extends Emitter<ConnectionEvents> {
       return;
     }
     this.#userId = userId;
+    this.#welcomed = true;
     this.#attempt = 0;
     this.#setState("connected");
     this.emit("connected", { userId, protocol });
@@ -364,9 +406,12 @@ export class Connection extends Emitter<ConnectionEvents> {
   #onEnd(end: SocketEnd): void {
     this.#socket = undefined;
     if (this.#state === "closed") return;
-    // Requests sent on this connection lost their answer; those not sent yet wait.
+    const welcomed = this.#welcomed;
+    this.#welcomed = false;
+    // Requests sent on this connection lost their answer; those not sent yet wait, and
+    // so do those the server did (`done`) whose event comes with the resumed state.
     for (const request of [...this.#requests]) {
-      if (request.ref !== undefined) {
+      if (request.ref !== undefined && !request.done) {
         this.#forget(request);
         request.reject(new PaddockError("disconnected", messages.disconnected));
       }
@@ -391,7 +436,37 @@ export class Connection extends Emitter<ConnectionEvents> {
       this.#stop(refused, true);
       return;
     }
+    if (!welcomed && !refused && !this.#http.cookies) {
+      // A browser sees a refused upgrade only as 1006: ask whether the session is over.
+      void this.#http.call<unknown>("session/me").then(
+        (user) => {
+          if (this.#state === "closed" || this.#socket) return;
+          if (user === null) this.#onEnd({ code: POLICY_VIOLATION, reason: "session" });
+          else this.#scheduleReconnect(end.code, undefined);
+        },
+        (error: PaddockError) => {
+          if (this.#state === "closed" || this.#socket) return;
+          if (error.code === "session_expired" || error.code === "unauthenticated") {
+            this.#onEnd({ code: POLICY_VIOLATION, reason: "session" });
+          } else {
+            this.#scheduleReconnect(end.code, undefined);
+          }
+        },
+      );
+      return;
+    }
     this.#scheduleReconnect(end.code, refused?.retryAfterSecs);
+  }
+
+  /**
+   * After a new login: a client closed because its session ended may connect again.
+   * @internal
+   */
+  reopen(): void {
+    if (this.#state !== "closed" || this.#fatal?.code !== "session_ended") return;
+    this.#fatal = undefined;
+    this.#attempt = 0;
+    this.#setState("idle");
   }
 
   #scheduleReconnect(code: number, retryAfterSecs: number | undefined): void {

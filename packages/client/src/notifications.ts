@@ -16,7 +16,7 @@ export interface NotificationStreamEvents {
   connected: undefined;
   /** The stream dropped; `delayMs` before the next attempt. */
   reconnecting: { attempt: number; delayMs: number };
-  /** The stream stopped for good: `session_ended`, `forbidden` (advisors), `closed`. */
+  /** The stream stopped for good: `session_ended`, `forbidden` (advisors). */
   error: PaddockError;
 }
 
@@ -77,6 +77,16 @@ export class NotificationStream extends Emitter<NotificationStreamEvents> {
   }
 
   async #run(): Promise<void> {
+    if (this.#lastId === undefined) {
+      // Resume from the newest notification now, so that one sent while the first
+      // connection is being made (or after a drop before any event) is not missed.
+      try {
+        const newest = await this.#http.call<Notification[]>("notifications/list");
+        this.#lastId = newest[0]?.id ?? 0;
+      } catch {
+        /* the stream itself reports what is wrong */
+      }
+    }
     while (!this.#closed) {
       let retryAfterSecs: number | undefined;
       try {

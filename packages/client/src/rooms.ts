@@ -1,4 +1,5 @@
 import type { Connection } from "./connection.js";
+import { PaddockError, messages } from "./errors.js";
 import type { DirectSummary, Member, RoomSummary, ServerMessage } from "./generated/protocol.js";
 
 /** The live room list, as `rooms.watch` delivers it after each change. */
@@ -74,7 +75,7 @@ export class Rooms {
       { type: "join", room_id: roomId },
       (f) => f.type === "joined" && f.room.id === roomId,
     );
-    if (frame?.type !== "joined") throw new Error("joined frame missing");
+    if (frame?.type !== "joined") throw new PaddockError("bad_response", messages.badResponse);
     return { room: frame.room, lastSeq: frame.last_seq };
   }
 
@@ -98,7 +99,7 @@ export class Rooms {
       { type: "open_direct", user_id: userId },
       (f) => f.type === "direct_opened" && f.direct.other_id === userId,
     );
-    if (frame?.type !== "direct_opened") throw new Error("direct_opened frame missing");
+    if (frame?.type !== "direct_opened") throw new PaddockError("bad_response", messages.badResponse);
     return { direct: frame.direct, lastSeq: frame.last_seq };
   }
 
@@ -142,6 +143,14 @@ export class Rooms {
     }
     if (!this.#watching) return;
     const list = this.list();
-    for (const watcher of [...this.#watchers]) watcher(list);
+    for (const watcher of [...this.#watchers]) {
+      try {
+        watcher(list);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 }

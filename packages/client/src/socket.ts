@@ -5,10 +5,15 @@ export interface SocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  // `any`: the DOM's and the `ws` package's event types differ; both fit.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onopen: ((event: any) => void) | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onmessage: ((event: any) => void) | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onclose: ((event: any) => void) | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onerror: ((event: any) => void) | null;
 }
 
 /** A constructor of sockets, as the browser's `WebSocket`. */
@@ -56,10 +61,11 @@ export function openBrowserSocket(
     events.end(value);
   };
   socket.onopen = () => events.open();
-  socket.onmessage = (event) => {
+  socket.onmessage = (event: { data: unknown }) => {
     if (typeof event.data === "string") events.text(event.data);
   };
-  socket.onclose = (event) => end({ code: event.code, reason: event.reason });
+  socket.onclose = (event: { code: number; reason: string }) =>
+    end({ code: event.code, reason: event.reason });
   socket.onerror = () => {
     /* a close event follows */
   };

@@ -28,6 +28,7 @@ export class EventStreamParser {
   }
 
   push(chunk: string): void {
+    if (chunk === "") return;
     let text = chunk;
     // A "\r\n" split across two chunks is one line ending.
     if (this.#sawCarriageReturn && text.startsWith("\n")) text = text.slice(1);

@@ -1,5 +1,6 @@
 import type { Connection } from "./connection.js";
 import { Emitter } from "./emitter.js";
+import { PaddockError, messages } from "./errors.js";
 import type {
   QueuedRequest,
   ServerMessage,
@@ -85,7 +86,7 @@ export class Support extends Emitter<SupportEvents> {
     );
     const status = frames.at(-1);
     if (status?.type === "support_status" && status.waiting) return status.waiting;
-    throw new Error("support_status frame missing");
+    throw new PaddockError("bad_response", messages.badResponse);
   }
 
   /** Customers: withdraws the pending request (`not_found` without one). */
@@ -105,11 +106,20 @@ export class Support extends Emitter<SupportEvents> {
   async accept(requestId: string): Promise<SupportConversation> {
     const [frame] = await this.#connection.request(
       { type: "accept_request", request_id: requestId },
-      (f) => f.type === "support_opened" && f.conversation.request_id === requestId,
+      // The opened conversation, or (after a reconnection) the list that holds it.
+      (f) =>
+        (f.type === "support_opened" && f.conversation.request_id === requestId) ||
+        (f.type === "support_conversations" &&
+          f.conversations.some((c) => c.request_id === requestId)),
       true,
     );
-    if (frame?.type !== "support_opened") throw new Error("support_opened frame missing");
-    return frame.conversation;
+    if (frame?.type === "support_opened") return frame.conversation;
+    const listed =
+      frame?.type === "support_conversations"
+        ? frame.conversations.find((c) => c.request_id === requestId)
+        : undefined;
+    if (!listed) throw new PaddockError("bad_response", messages.badResponse);
+    return listed;
   }
 
   /** Advisors: refuses a pending request, with a reason the customer reads (≤ 300 characters). */

@@ -42,6 +42,23 @@ test("notifications arrive live, and those sent during a drop are replayed once 
   assert.equal(all[2].link, "/espace/assistant");
 });
 
+test("without a starting point, a notification sent during a drop before the first event is not missed", async (t) => {
+  const admin = await advisor(t);
+  const link = await proxy(t);
+  const customer = await newCustomer(t, "Agathe", link.url);
+  const stream = customer.notifications.subscribe(() => {}, { reconnectMinMs: 50, reconnectMaxMs: 200 });
+  t.after(() => stream.close());
+  const received = collect(stream, "notification");
+  await next(stream, "connected");
+  link.down();
+  await next(stream, "reconnecting");
+  const mine = tag();
+  await admin.admin.sendNotification({ title: `Pendant la coupure ${mine}`, body: "Toujours là." });
+  link.up();
+  const [missed] = await received.until(1, 20_000);
+  assert.equal(missed.title, `Pendant la coupure ${mine}`);
+});
+
 test("the notification stream is for customers: an advisor's ends with forbidden", async (t) => {
   const admin = await advisor(t);
   const stream = admin.notifications.subscribe(() => {});
@@ -79,6 +96,7 @@ test("a Node client sending a foreign Origin is refused, at login and at the soc
 
 test("logging out ends the session: the socket closes and is not reopened", async (t) => {
   const customer = await newCustomer(t, "Karim");
+  const email = customer.user.email;
   const elsewhere = new PaddockClient({ url: serverUrl, session: customer.session });
   t.after(() => elsewhere.close());
   await elsewhere.connect();
@@ -89,6 +107,10 @@ test("logging out ends the session: the socket closes and is not reopened", asyn
   await assert.rejects(elsewhere.rooms.join("00000000-0000-4000-8000-000000000000"), {
     code: "session_ended",
   });
+  // The same client logs in again and goes on.
+  await elsewhere.login(email, "Circuit-Bugatti-2026");
+  await elsewhere.connect();
+  assert.equal(elsewhere.state, "connected");
 });
 
 test("a server speaking another protocol version is refused with a clear error", async (t) => {

@@ -31,14 +31,25 @@ test("two customers join a room and receive each other's messages live", async (
     ["Qui roule dimanche matin ?", "Moi, départ 8 h."],
   );
 
-  const older = await thomas.channel(room.id).history({ limit: 10 });
+  // A newcomer who asks for the whole history gets it once, in order, then what follows.
+  const lea = await newCustomer(t, "Lea");
+  await lea.rooms.join(room.id);
+  const atLea = collect(lea.channel(room.id));
+  await lea.channel(room.id).follow({ after: 0 });
+  await julie.channel(room.id).post("Bienvenue Léa !");
+  assert.deepEqual(
+    (await atLea.until(3)).map((m) => m.body),
+    ["Qui roule dimanche matin ?", "Moi, départ 8 h.", "Bienvenue Léa !"],
+  );
+
+  const older = await thomas.channel(room.id).history({ limit: 2, before: 3 });
   assert.deepEqual(
     older.messages.map((m) => m.body),
     ["Qui roule dimanche matin ?", "Moi, départ 8 h."],
     "history comes in sequence order",
   );
   const members = await julie.rooms.members(room.id);
-  assert.equal(members.length, 2);
+  assert.equal(members.length, 3);
 });
 
 test("the room list is live: a room created by an advisor appears, its occupancy follows", async (t) => {
@@ -132,6 +143,10 @@ test("refusals reject with their code: room_full, room_closed, rate_limited", as
   await closed.until(1);
   assert.equal(a.channel(small.id).closed, true);
   await assert.rejects(a.channel(small.id).post("Encore là ?"), { code: "room_closed" });
+
+  // What the server would refuse unread is refused at once, without a round trip.
+  await assert.rejects(b.channel(small.id).post("x".repeat(2001)), { code: "message_too_long" });
+  await assert.rejects(b.channel("pas-un-uuid").post("Salut"), { code: "invalid_input" });
 
   // Past the posts budget (20 per 10 s by default), posts are refused, with a wait.
   const busy = await newRoom(t, admin);
