@@ -12,6 +12,8 @@
 # Settings: BACKUP_DIR (/backups), BACKUP_KEEP (14), BACKUP_INTERVAL_SECONDS (86400),
 # BACKUP_CHECK_SECONDS (600).
 set -eu
+# Dumps hold password hashes and conversations: readable by their owner only.
+umask 077
 
 BACKUP_DIR="${BACKUP_DIR:-/backups}"
 BACKUP_KEEP="${BACKUP_KEEP:-14}"

@@ -15,7 +15,12 @@
 set -eu
 
 cd "$(dirname "$0")"
-compose="docker compose -f docker-compose.prod.yml"
+# Compose v2 (`docker compose`); the older docker-compose 1.29 works too.
+if docker compose version >/dev/null 2>&1; then
+  compose="docker compose -f docker-compose.prod.yml"
+else
+  compose="docker-compose -f docker-compose.prod.yml"
+fi
 health_timeout="${PADDOCK_HEALTH_TIMEOUT:-180}"
 
 log() { printf '==> %s\n' "$*"; }
@@ -74,4 +79,4 @@ if [ -n "$($compose --profile monitoring ps -q prometheus 2>/dev/null)" ]; then
   $compose --profile monitoring up -d --no-deps prometheus
 fi
 
-log "running: $($compose ps --format '{{.Service}} {{.Image}} {{.Status}}' 2>/dev/null | tr '\n' ';')"
+$compose ps
