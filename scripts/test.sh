@@ -25,6 +25,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "tools"
 "$root/scripts/install-tools.sh"
 
+step "deployment and supply chain: workflows, compose, Caddyfile, Prometheus rules and their tests, dashboard, cargo deny"
+"$root/scripts/check-deploy.sh"
+
 step "PostgreSQL"
 if ! pg_isready -q -d "$DATABASE_URL" 2>/dev/null; then
   if command -v pg_ctlcluster >/dev/null 2>&1; then
@@ -51,6 +54,9 @@ step "fuzz targets (cargo-fuzz, nightly, 20 s each; see fuzz/README.md)"
 
 step "release build (cargo leptos)"
 cargo leptos build --release
+
+step "smoke test: deploy/Caddyfile in front of two release instances (WebSocket across instances, SSE)"
+"$root/scripts/smoke-proxy.sh"
 
 step "end-to-end tests (Playwright, Chromium, release build)"
 e2e_db="paddock_e2e"
