@@ -5,6 +5,7 @@
 #
 #   sh ./upgrade.sh 1.2.3            # PADDOCK_VERSION=1.2.3, then the rolling restart
 #   sh ./upgrade.sh                  # same version: restart the instances one by one
+#   PADDOCK_PULL=false sh ./upgrade.sh local   # an image built on the server, not pulled
 #
 # PADDOCK_IMAGE in the environment (the workflow passes ghcr.io/OWNER/REPO) is written
 # to .env too. Each stopping instance gets SIGTERM: it answers what is in flight, closes
@@ -55,8 +56,11 @@ wait_healthy() {
   done
 }
 
-log "pulling the Paddock image"
-$compose pull --quiet paddock1 paddock2
+# PADDOCK_PULL=false for an image built on the server (docs/deploy.md, from source).
+if [ "${PADDOCK_PULL:-true}" = true ]; then
+  log "pulling the Paddock image"
+  $compose pull --quiet paddock1 paddock2
+fi
 
 # The database and backups first (nothing happens when they are unchanged).
 $compose up -d --no-deps db backup
