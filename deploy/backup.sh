@@ -46,14 +46,18 @@ dump() {
   rotate
 }
 
-# Names sort by time (UTC timestamps): everything but the newest BACKUP_KEEP goes.
+# Names sort by time (UTC timestamps), and a glob expands sorted: everything but the
+# newest BACKUP_KEEP goes.
 rotate() {
-  # shellcheck disable=SC2012
-  ls -1 "$BACKUP_DIR" | grep -E '^paddock-[0-9]{8}T[0-9]{6}Z\.dump$' | sort -r |
-    tail -n +"$((BACKUP_KEEP + 1))" | while read -r old; do
-      rm -f "$BACKUP_DIR/$old"
-      log "removed $old (keeping the newest $BACKUP_KEEP)"
-    done
+  set -- "$BACKUP_DIR"/paddock-*.dump
+  [ -e "$1" ] || return 0
+  excess=$(($# - BACKUP_KEEP))
+  while [ "$excess" -gt 0 ]; do
+    rm -f "$1"
+    log "removed ${1##*/} (keeping the newest $BACKUP_KEEP)"
+    shift
+    excess=$((excess - 1))
+  done
 }
 
 # True when a dump newer than BACKUP_INTERVAL_SECONDS exists (so restarting the service

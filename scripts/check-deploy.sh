@@ -97,6 +97,7 @@ print(f"{panels} panels; {len(used(chr(10).join(exprs)))} Paddock metrics used, 
 PY
 
 say ".env.example lists what the production compose file reads"
+# shellcheck disable=SC2016 # the pattern is a literal ${
 missing=$(grep -oE '\$\{[A-Z_][A-Z0-9_]*' deploy/docker-compose.prod.yml | tr -d '${' | sort -u |
   while read -r var; do grep -qE "^#?${var}=" .env.example || echo "$var"; done)
 if [ -n "$missing" ]; then
