@@ -26,7 +26,7 @@ health_timeout="${PADDOCK_HEALTH_TIMEOUT:-180}"
 
 log() { printf '==> %s\n' "$*"; }
 
-[ -f .env ] || { echo "no .env here: copy .env.example to .env and fill it in (docs/deploy.md)" >&2; exit 1; }
+[ -f .env ] || { echo "no .env here: write it first (docs/deploy.md, section 1.3)" >&2; exit 1; }
 
 # KEY=value in .env, replaced or appended.
 set_env() {
