@@ -89,6 +89,16 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
     CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:3000/healthz"]
 
+# Set by the release workflow (.github/workflows/release.yml), which adds the other
+# org.opencontainers.image.* labels; a local build says dev. Last, so that a new version
+# reuses every layer above.
+ARG PADDOCK_VERSION=dev
+ARG PADDOCK_REVISION=unknown
+LABEL org.opencontainers.image.title="Paddock" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="${PADDOCK_VERSION}" \
+      org.opencontainers.image.revision="${PADDOCK_REVISION}"
+
 USER 10001:10001
 STOPSIGNAL SIGTERM
 CMD ["/app/paddock"]

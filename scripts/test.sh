@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every Paddock test: formatting, lints (server and browser builds), unit and
-# integration tests against PostgreSQL (the TypeScript protocol bindings included), 20
-# seconds of each fuzz target, the release build, Playwright in Chromium against the
-# release server, then the npm library @paddock/client against that same server and its
-# packed tarball. Installs whatever is missing first.
+# Runs every Paddock test: formatting, lints (server and browser builds), the deployment
+# and supply-chain checks (scripts/check-deploy.sh), unit and integration tests against
+# PostgreSQL (the TypeScript protocol bindings included), 20 seconds of each fuzz
+# target, the release build, the smoke test of the production proxy (Caddy in front of
+# two release instances), Playwright in Chromium against the release server, then the
+# npm library @paddock/client against that same server and its packed tarball.
+# Installs whatever is missing first.
 #
 # Needs a PostgreSQL server; DATABASE_URL defaults to the local one with trust auth.
 set -euo pipefail
@@ -24,6 +26,9 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "tools"
 "$root/scripts/install-tools.sh"
+
+step "deployment and supply chain: workflows, compose, Caddyfile, Prometheus rules and their tests, dashboard, cargo deny"
+"$root/scripts/check-deploy.sh"
 
 step "PostgreSQL"
 if ! pg_isready -q -d "$DATABASE_URL" 2>/dev/null; then
@@ -51,6 +56,9 @@ step "fuzz targets (cargo-fuzz, nightly, 20 s each; see fuzz/README.md)"
 
 step "release build (cargo leptos)"
 cargo leptos build --release
+
+step "smoke test: deploy/Caddyfile in front of two release instances (WebSocket across instances, SSE)"
+"$root/scripts/smoke-proxy.sh" 2>&1 | tee "$log_dir/smoke.log"
 
 step "end-to-end tests (Playwright, Chromium, release build)"
 e2e_db="paddock_e2e"
@@ -109,4 +117,5 @@ step "@paddock/client: npm pack, installed and imported as a consumer would"
 cargo_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$log_dir/cargo-test.log" | awk '{s += $4} END {print s + 0}')
 e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$log_dir/playwright.log" | awk '{s += $1} END {print s + 0}')
 client_passed=$(grep -Eo '^# pass [0-9]+' "$log_dir/client.log" | awk '{s += $3} END {print s + 0}')
-printf '\nsummary: %d passed, 0 failed\n' "$((cargo_passed + e2e_passed + client_passed))"
+smoke_passed=$(grep -Eo '^ *[0-9]+ passed' "$log_dir/smoke.log" | awk '{s += $1} END {print s + 0}')
+printf '\nsummary: %d passed, 0 failed\n' "$((cargo_passed + e2e_passed + client_passed + smoke_passed))"
