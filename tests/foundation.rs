@@ -625,6 +625,8 @@ async fn probes_and_metrics_report_on_the_service(pool: PgPool) {
     assert!(text.contains("paddock_http_requests_total"), "{text}");
     assert!(text.contains("route=\"/connexion\""));
     assert!(text.contains("paddock_http_request_duration_seconds_bucket"));
+    // The socket cap beside the socket count, for the near-cap alert.
+    assert!(text.contains("paddock_ws_max_connections 10000"), "{text}");
 
     app.pool.close().await;
     assert_eq!(app.get(&client, "/readyz").await.status(), 503);

@@ -203,6 +203,9 @@ impl Streams {
             }
         }
         if !too_slow.is_empty() {
+            // Closed, and counted: the alert on SSE delivery failures reads this.
+            metrics::counter!("paddock_sse_delivery_failures_total", "reason" => "slow_reader")
+                .increment(too_slow.len() as u64);
             self.end_where(|id, _| too_slow.contains(&id));
         }
         reached.sort_unstable();

@@ -133,6 +133,8 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
         return (StatusCode::FORBIDDEN, "forbidden").into_response();
     }
     metrics::gauge!("paddock_db_pool_connections").set(f64::from(state.pool.size()));
+    // The socket cap beside the socket count: the near-cap alert divides one by the other.
+    metrics::gauge!("paddock_ws_max_connections").set(state.settings.ws_max_connections as f64);
     (
         [(
             header::CONTENT_TYPE,
