@@ -60,6 +60,9 @@ cargo leptos build --release
 step "smoke test: deploy/Caddyfile in front of two release instances (WebSocket across instances, SSE)"
 "$root/scripts/smoke-proxy.sh" 2>&1 | tee "$log_dir/smoke.log"
 
+step "@paddock/client build (its browser test runs with Playwright)"
+(cd packages/client && npm run --silent build)
+
 step "end-to-end tests (Playwright, Chromium, release build)"
 e2e_db="paddock_e2e"
 admin_url="${DATABASE_URL%/*}/postgres"
@@ -96,11 +99,10 @@ if [ "$e2e_status" -ne 0 ]; then
   exit "$e2e_status"
 fi
 
-step "@paddock/client: build, type-level tests, tests against the release server"
+step "@paddock/client: type-level tests, tests against the release server"
 set +e
 (
   cd packages/client &&
-    npm run --silent build &&
     npm run --silent check-types &&
     PADDOCK_URL="http://127.0.0.1:$E2E_PORT" npm test
 ) 2>&1 | tee "$log_dir/client.log"
