@@ -97,6 +97,7 @@ done
 PADDOCK_DOMAIN="http://127.0.0.1:$proxy_port" \
 PADDOCK_ACME_EMAIL=smoke@paddock.test \
 PADDOCK_UPSTREAMS="127.0.0.1:${app_ports[0]} 127.0.0.1:${app_ports[1]}" \
+PADDOCK_LB_POLICY=random \
 CADDY_ADMIN="127.0.0.1:$admin_port" \
 XDG_DATA_HOME="$work/caddy-data" XDG_CONFIG_HOME="$work/caddy-config" \
   caddy run --config "$root/deploy/Caddyfile" --adapter caddyfile >"$work/caddy.log" 2>&1 &
