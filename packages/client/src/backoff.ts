@@ -13,3 +13,13 @@ export function backoffMillis(
   const half = ceiling / 2;
   return Math.floor(half + half * Math.min(Math.max(random, 0), 1));
 }
+
+/** The wait before reconnection attempt `attempt`: the backoff, or longer if the server said so. */
+export function reconnectDelay(
+  attempt: number,
+  minMs: number,
+  maxMs: number,
+  retryAfterSecs: number | undefined,
+): number {
+  return Math.max(backoffMillis(attempt, Math.random(), minMs, maxMs), (retryAfterSecs ?? 0) * 1000);
+}

@@ -1,6 +1,6 @@
-import { backoffMillis } from "./backoff.js";
+import { reconnectDelay } from "./backoff.js";
 import { Emitter } from "./emitter.js";
-import { PaddockError, messages } from "./errors.js";
+import { PaddockError, endsSession, isFinalRefusal, messages } from "./errors.js";
 import type { ClientFrame, ClientMessage, ServerMessage } from "./generated/protocol.js";
 import { PROTOCOL_VERSION } from "./generated/protocol.js";
 import type { Http } from "./http.js";
@@ -419,12 +419,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     for (const post of this.#posts.values()) post.sent = false;
 
     const refused = end.refused;
-    if (
-      end.code === POLICY_VIOLATION ||
-      refused?.code === "session_ended" ||
-      refused?.code === "unauthenticated" ||
-      refused?.code === "session_expired"
-    ) {
+    if (end.code === POLICY_VIOLATION || endsSession(refused)) {
       const error = new PaddockError("session_ended", messages.sessionEnded, {
         ...(refused?.status === undefined ? {} : { status: refused.status }),
       });
@@ -432,7 +427,7 @@ export class Connection extends Emitter<ConnectionEvents> {
       this.emit("sessionEnded", error);
       return;
     }
-    if (refused?.code === "cross_site_request" || refused?.code === "forbidden") {
+    if (refused && isFinalRefusal(refused)) {
       this.#stop(refused, true);
       return;
     }
@@ -446,7 +441,7 @@ export class Connection extends Emitter<ConnectionEvents> {
         },
         (error: PaddockError) => {
           if (this.#state === "closed" || this.#socket) return;
-          if (error.code === "session_expired" || error.code === "unauthenticated") {
+          if (endsSession(error)) {
             this.#onEnd({ code: POLICY_VIOLATION, reason: "session" });
           } else {
             this.#scheduleReconnect(end.code, undefined);
@@ -471,9 +466,11 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   #scheduleReconnect(code: number, retryAfterSecs: number | undefined): void {
     const attempt = this.#attempt++;
-    const delayMs = Math.max(
-      backoffMillis(attempt, Math.random(), this.#options.reconnectMinMs, this.#options.reconnectMaxMs),
-      (retryAfterSecs ?? 0) * 1000,
+    const delayMs = reconnectDelay(
+      attempt,
+      this.#options.reconnectMinMs,
+      this.#options.reconnectMaxMs,
+      retryAfterSecs,
     );
     const navigator = (globalThis as { navigator?: { onLine?: boolean } }).navigator;
     const window = (globalThis as { window?: EventTarget }).window;

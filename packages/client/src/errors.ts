@@ -59,6 +59,20 @@ export function isAppError(value: unknown): value is AppError {
   );
 }
 
+/** Whether `error` says the session is over (log in again), whoever reported it. */
+export function endsSession(error: PaddockError | undefined): boolean {
+  return (
+    error?.code === "session_ended" ||
+    error?.code === "unauthenticated" ||
+    error?.code === "session_expired"
+  );
+}
+
+/** Whether `error` means the server will never accept this client as it is. */
+export function isFinalRefusal(error: PaddockError | undefined): boolean {
+  return error?.code === "cross_site_request" || error?.code === "forbidden";
+}
+
 export const messages = {
   incompatible: (server: number, client: number) =>
     `Ce serveur Paddock parle la version ${server} du protocole, ce client la version ${client} : mettez à jour @paddock/client.`,

@@ -131,35 +131,34 @@ export class Http {
 
 /** The error an HTTP refusal carries: Paddock's JSON `AppError`, or one made from the status. */
 export function errorOfResponse(response: Response, text: string): PaddockError {
+  return errorOfRefusal(response.status, text, response.headers.get("retry-after"));
+}
+
+/**
+ * The error of a refusal with `status` and body `text` (a server function, the
+ * notification stream or a WebSocket upgrade): Paddock answers a JSON `AppError`; a
+ * proxy in front may answer anything else, read from the status.
+ */
+export function errorOfRefusal(status: number, text: string, retryAfter: string | null = null): PaddockError {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     parsed = undefined;
   }
-  if (isAppError(parsed)) return PaddockError.fromServer(parsed, response.status);
-  const retry = Number(response.headers.get("retry-after"));
+  if (isAppError(parsed)) return PaddockError.fromServer(parsed, status);
+  const retry = Number(retryAfter);
   const retryAfterSecs = Number.isFinite(retry) && retry > 0 ? { retryAfterSecs: retry } : {};
-  switch (response.status) {
+  switch (status) {
     case 401:
-      return new PaddockError("unauthenticated", messages.sessionEnded, { status: 401 });
+      return new PaddockError("unauthenticated", messages.sessionEnded, { status });
     case 403:
-      return new PaddockError("cross_site_request", text.trim() || messages.originRefused, {
-        status: 403,
-      });
+      return new PaddockError("cross_site_request", text.trim() || messages.originRefused, { status });
     case 429:
-      return new PaddockError("rate_limited", text.trim() || messages.timeout, {
-        status: 429,
-        ...retryAfterSecs,
-      });
+      return new PaddockError("rate_limited", text.trim() || messages.timeout, { status, ...retryAfterSecs });
     case 503:
-      return new PaddockError("unavailable", text.trim() || messages.network, {
-        status: 503,
-        ...retryAfterSecs,
-      });
+      return new PaddockError("unavailable", text.trim() || messages.network, { status, ...retryAfterSecs });
     default:
-      return new PaddockError("bad_response", `${messages.badResponse} (HTTP ${response.status})`, {
-        status: response.status,
-      });
+      return new PaddockError("bad_response", `${messages.badResponse} (HTTP ${status})`, { status });
   }
 }

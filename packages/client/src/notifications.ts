@@ -1,6 +1,6 @@
-import { backoffMillis } from "./backoff.js";
+import { reconnectDelay } from "./backoff.js";
 import { Emitter } from "./emitter.js";
-import { PaddockError, messages } from "./errors.js";
+import { PaddockError, endsSession, isFinalRefusal, messages } from "./errors.js";
 import type { Notification, StreamEvent } from "./generated/protocol.js";
 import { SSE_EVENT } from "./generated/protocol.js";
 import { type Http, errorOfResponse } from "./http.js";
@@ -94,16 +94,10 @@ export class NotificationStream extends Emitter<NotificationStreamEvents> {
       } catch (error) {
         if (this.#closed) return;
         if (error instanceof PaddockError) {
-          if (
-            error.code === "unauthenticated" ||
-            error.code === "session_expired" ||
-            error.code === "forbidden" ||
-            error.code === "cross_site_request"
-          ) {
-            const final =
-              error.code === "forbidden" || error.code === "cross_site_request"
-                ? error
-                : new PaddockError("session_ended", messages.sessionEnded, { status: 401 });
+          if (endsSession(error) || isFinalRefusal(error)) {
+            const final = isFinalRefusal(error)
+              ? error
+              : new PaddockError("session_ended", messages.sessionEnded, { status: 401 });
             this.#closed = true;
             this.emit("error", final);
             return;
@@ -113,14 +107,11 @@ export class NotificationStream extends Emitter<NotificationStreamEvents> {
       }
       if (this.#closed) return;
       const attempt = this.#attempt++;
-      const delayMs = Math.max(
-        backoffMillis(
-          attempt,
-          Math.random(),
-          this.#options.reconnectMinMs ?? 500,
-          this.#options.reconnectMaxMs ?? 30_000,
-        ),
-        (retryAfterSecs ?? 0) * 1000,
+      const delayMs = reconnectDelay(
+        attempt,
+        this.#options.reconnectMinMs ?? 500,
+        this.#options.reconnectMaxMs ?? 30_000,
+        retryAfterSecs,
       );
       this.emit("reconnecting", { attempt: attempt + 1, delayMs });
       await new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
-import { PaddockError, isAppError, messages } from "./errors.js";
+import { PaddockError } from "./errors.js";
+import { errorOfRefusal } from "./http.js";
 
 /** What the client needs of a WebSocket: the browser's API, or the `ws` package's. */
 export interface SocketLike {
@@ -180,13 +181,18 @@ export function openNodeSocket(
   });
   socket.on("unexpected-response", (request, response) => {
     const status = response.statusCode ?? 0;
+    const retryAfter = response.headers["retry-after"];
     void readBody(response).then((text) => {
       // The refusal's connection is not a socket's: close it, or it would stay open.
       const connection = request.socket;
       response.destroy();
       request.destroy();
       connection?.destroy();
-      end({ code: ABNORMAL_CLOSURE, reason: `HTTP ${status}`, refused: refusal(status, text) });
+      end({
+        code: ABNORMAL_CLOSURE,
+        reason: `HTTP ${status}`,
+        refused: errorOfRefusal(status, text, typeof retryAfter === "string" ? retryAfter : null),
+      });
     });
   });
   return {
@@ -217,19 +223,4 @@ async function readBody(response: AsyncIterable<unknown>): Promise<string> {
     /* the refusal's status is enough */
   }
   return text;
-}
-
-/** The error of a refused upgrade. */
-function refusal(status: number, text: string): PaddockError {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (isAppError(parsed)) return PaddockError.fromServer(parsed, status);
-  if (status === 401) return new PaddockError("session_ended", messages.sessionEnded, { status });
-  if (status === 403) return new PaddockError("cross_site_request", messages.originRefused, { status });
-  if (status === 503) return new PaddockError("unavailable", messages.network, { status });
-  return new PaddockError("bad_response", `${messages.badResponse} (HTTP ${status})`, { status });
 }
