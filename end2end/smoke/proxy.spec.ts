@@ -1,9 +1,8 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, CUSTOMER, gotoHydrated, login, signedIn } from "../tests/helpers";
+import { expect, test } from "@playwright/test";
+import { ADMIN, CUSTOMER, THOMAS, customerOnRooms, gotoHydrated, signedIn } from "../tests/helpers";
 
 // Chromium talks to Caddy only (baseURL); each instance's metrics listener, reached
 // directly, tells which instance holds which socket.
-const THOMAS = { email: "thomas.durand@paddock.test", password: "PaddockClient2026!", name: "Thomas Durand" };
 const METRICS = (process.env.PADDOCK_SMOKE_METRICS ?? "").split(/\s+/).filter(Boolean);
 const TOKEN = process.env.PADDOCK_SMOKE_METRICS_TOKEN ?? "";
 
@@ -19,15 +18,6 @@ async function metric(url: string, name: string): Promise<number> {
 }
 const perInstance = (name: string) => Promise.all(METRICS.map((url) => metric(url, name)));
 const total = async (name: string) => (await perInstance(name)).reduce((a, b) => a + b, 0);
-
-async function customerOnRooms(browser: Browser, account: { email: string; password: string }): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
-  await login(page, account);
-  await expect(page).toHaveURL(/\/espace$/);
-  await gotoHydrated(page, "/espace/salons");
-  await expect(page.getByRole("status")).toHaveText("Connecté");
-  return page;
-}
 
 test.beforeAll(() => {
   expect(METRICS, "PADDOCK_SMOKE_METRICS names the two instances' /metrics").toHaveLength(2);

@@ -1,16 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, CUSTOMER, gotoHydrated, login } from "./helpers";
-
-const THOMAS = { email: "thomas.durand@paddock.test", password: "PaddockClient2026!", name: "Thomas Durand" };
-
-async function customerIn(browser: Browser, account: { email: string; password: string }): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
-  await login(page, account);
-  await expect(page).toHaveURL(/\/espace$/);
-  await gotoHydrated(page, "/espace/salons");
-  await expect(page.getByRole("status")).toHaveText("Connecté");
-  return page;
-}
+import { expect, test } from "@playwright/test";
+import { ADMIN, CUSTOMER, THOMAS, customerOnRooms, gotoHydrated, login } from "./helpers";
 
 test("two customers chat live in a room until the admin deletes it", async ({ browser }) => {
   const roomName = `Sortie ${Date.now() % 100000}`;
@@ -25,8 +14,8 @@ test("two customers chat live in a room until the admin deletes it", async ({ br
   await admin.getByRole("button", { name: "Créer le salon" }).click();
   await expect(admin.getByRole("heading", { name: roomName })).toBeVisible();
 
-  const julie = await customerIn(browser, CUSTOMER);
-  const thomas = await customerIn(browser, THOMAS);
+  const julie = await customerOnRooms(browser, CUSTOMER);
+  const thomas = await customerOnRooms(browser, THOMAS);
   for (const page of [julie, thomas]) {
     const item = page.getByRole("listitem").filter({ hasText: roomName });
     await item.getByRole("button", { name: "Rejoindre" }).click();
@@ -53,7 +42,7 @@ test("two customers chat live in a room until the admin deletes it", async ({ br
 });
 
 test("a full room cannot be joined", async ({ browser }) => {
-  const emma = await customerIn(browser, { email: "emma.leroy@paddock.test", password: "PaddockClient2026!" });
+  const emma = await customerOnRooms(browser, { email: "emma.leroy@paddock.test", password: "PaddockClient2026!" });
   const full = emma.getByRole("listitem").filter({ hasText: "Club des deux places" });
   await expect(full).toContainText("2 / 2 membres");
   await expect(full).toContainText("Complet");
@@ -61,8 +50,8 @@ test("a full room cannot be joined", async ({ browser }) => {
 });
 
 test("two customers write to each other from a room's member list", async ({ browser }) => {
-  const julie = await customerIn(browser, CUSTOMER);
-  const emma = await customerIn(browser, { email: "emma.leroy@paddock.test", password: "PaddockClient2026!" });
+  const julie = await customerOnRooms(browser, CUSTOMER);
+  const emma = await customerOnRooms(browser, { email: "emma.leroy@paddock.test", password: "PaddockClient2026!" });
 
   await julie.getByRole("listitem").filter({ hasText: "Balades du dimanche" }).getByRole("button", { name: "Ouvrir" }).click();
   await julie.getByText("Membres du salon").click();
@@ -85,7 +74,7 @@ test("two customers write to each other from a room's member list", async ({ bro
 });
 
 test("a customer finds another by name and writes to them", async ({ browser }) => {
-  const hugo = await customerIn(browser, { email: "hugo.moreau@paddock.test", password: "PaddockClient2026!" });
+  const hugo = await customerOnRooms(browser, { email: "hugo.moreau@paddock.test", password: "PaddockClient2026!" });
   await hugo.getByLabel("Écrire à un client").fill("fournier");
   await hugo.getByRole("button", { name: "Chercher" }).click();
   await hugo.getByRole("button", { name: "Écrire à Léa Fournier" }).click();
@@ -97,7 +86,7 @@ test("a customer finds another by name and writes to them", async ({ browser }) 
 });
 
 test("scrolling up a long history loads the older messages", async ({ browser }) => {
-  const lea = await customerIn(browser, { email: "lea.fournier@paddock.test", password: "PaddockClient2026!" });
+  const lea = await customerOnRooms(browser, { email: "lea.fournier@paddock.test", password: "PaddockClient2026!" });
   const room = lea.getByRole("listitem").filter({ hasText: "Atelier mécanique" });
   await room.getByRole("button", { name: "Rejoindre" }).click();
   const log = lea.getByRole("log", { name: "Messages" });

@@ -2,6 +2,7 @@ import { expect, type Browser, type Page } from "@playwright/test";
 
 export const ADMIN = { email: "claire.martin@paddock.test", password: "PaddockAdmin2026!", name: "Claire Martin" };
 export const CUSTOMER = { email: "julie.petit@paddock.test", password: "PaddockClient2026!", name: "Julie Petit" };
+export const THOMAS = { email: "thomas.durand@paddock.test", password: "PaddockClient2026!", name: "Thomas Durand" };
 
 /** Opens a page and waits until the wasm has hydrated it: a broken wasm build fails here. */
 export async function gotoHydrated(page: Page, path: string) {
@@ -32,5 +33,15 @@ export async function signedIn(
   await login(page, account);
   await expect(page).toHaveURL(home);
   await gotoHydrated(page, path);
+  return page;
+}
+
+/** A customer logged in in a browser context of their own, on the rooms page, connected. */
+export async function customerOnRooms(browser: Browser, account: { email: string; password: string }): Promise<Page> {
+  const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  await login(page, account);
+  await expect(page).toHaveURL(/\/espace$/);
+  await gotoHydrated(page, "/espace/salons");
+  await expect(page.getByRole("status")).toHaveText("Connecté");
   return page;
 }
