@@ -15,9 +15,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paddock/target}"
-export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
+# shellcheck source=scripts/env.sh
+. "$root/scripts/env.sh"
 export PGOPTIONS="--client-min-messages=warning"
 
 base="${PADDOCK_SMOKE_PORT:-18480}"

@@ -13,16 +13,28 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-# Build caches live outside the clone so that a second run, or a fresh clone, is quick.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paddock/target}"
-export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
+# shellcheck source=scripts/env.sh
+. "$root/scripts/env.sh"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Incremental caches would grow by gigabytes per run in the shared target directory.
 export CARGO_INCREMENTAL=0
 E2E_PORT="${PADDOCK_E2E_PORT:-3100}"
 log_dir="$(mktemp -d)"
 step() { printf '\n==> %s\n' "$*"; }
+# Runs a test step against the release server, its output kept in log $1; on failure,
+# shows the end of the server's log and stops with the step's status.
+against_server() {
+  local log="$1" status
+  shift
+  set +e
+  "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "--- server log (last 80 lines) ---"; tail -n 80 "$server_log"
+    exit "$status"
+  fi
+}
 
 step "tools"
 "$root/scripts/install-tools.sh"
@@ -90,28 +102,14 @@ for _ in $(seq 1 60); do
   kill -0 "$server_pid" 2>/dev/null || { cat "$server_log"; exit 1; }
   sleep 1
 done
-set +e
-(cd end2end && PADDOCK_E2E_URL="http://127.0.0.1:$E2E_PORT" npx playwright test) 2>&1 | tee "$log_dir/playwright.log"
-e2e_status=${PIPESTATUS[0]}
-set -e
-if [ "$e2e_status" -ne 0 ]; then
-  echo "--- server log (last 80 lines) ---"; tail -n 80 "$server_log"
-  exit "$e2e_status"
-fi
+playwright() { (cd end2end && PADDOCK_E2E_URL="http://127.0.0.1:$E2E_PORT" npx playwright test); }
+against_server "$log_dir/playwright.log" playwright
 
 step "@paddock/client: type-level tests, tests against the release server"
-set +e
-(
-  cd packages/client &&
-    npm run --silent check-types &&
-    PADDOCK_URL="http://127.0.0.1:$E2E_PORT" npm test
-) 2>&1 | tee "$log_dir/client.log"
-client_status=${PIPESTATUS[0]}
-set -e
-if [ "$client_status" -ne 0 ]; then
-  echo "--- server log (last 80 lines) ---"; tail -n 80 "$server_log"
-  exit "$client_status"
-fi
+client_tests() {
+  (cd packages/client && npm run --silent check-types && PADDOCK_URL="http://127.0.0.1:$E2E_PORT" npm test)
+}
+against_server "$log_dir/client.log" client_tests
 
 step "@paddock/client: npm pack, installed and imported as a consumer would"
 "$root/scripts/check-client-package.sh" "$log_dir/pack"
