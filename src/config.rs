@@ -85,6 +85,11 @@ pub struct Settings {
     /// A notification stream carries a keep-alive comment this often (1 to 25 seconds),
     /// so that proxies do not close it.
     pub sse_keep_alive_seconds: u64,
+    /// Browser error reports one client address may post per minute.
+    pub client_error_reports_per_minute: u32,
+    /// With Sentry on, a request answered in this many milliseconds or more is sent as
+    /// a transaction.
+    pub slow_request_ms: u64,
 }
 
 impl Default for Settings {
@@ -121,6 +126,8 @@ impl Default for Settings {
             chat_post_queue: 4096,
             advisor_grace_seconds: 30,
             sse_keep_alive_seconds: 15,
+            client_error_reports_per_minute: 10,
+            slow_request_ms: 1_000,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! Organised by feature; each feature keeps its shared types, server functions,
 //! server-only logic (`server`, behind the `ssr` feature) and components together.
 //! Features use the shared layers — `error`, `text`, `config`, `ui`, `protocol`,
-//! `realtime`, `server` — never the other way round; `app` (the pages) and `site` (the server) put
+//! `realtime`, `monitoring`, `server` — never the other way round; `app` (the pages) and `site` (the server) put
 //! the features together.
 
 #![recursion_limit = "512"]
@@ -16,6 +16,7 @@ pub mod auth;
 pub mod catalog;
 pub mod chat;
 pub mod error;
+pub mod monitoring;
 pub mod notifications;
 pub mod protocol;
 pub mod realtime;
@@ -37,7 +38,7 @@ mod typescript;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     use leptos::prelude::*;
-    console_error_panic_hook::set_once();
+    monitoring::browser::install();
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();

@@ -16,6 +16,7 @@ use leptos::config::get_configuration;
 use paddock::{
     auth::server::AdminSetupError,
     config::Settings,
+    monitoring::{self, server::MonitoringOptions},
     server::{db, observability, AppState},
     site,
 };
@@ -25,21 +26,40 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 const CONFIG_FILE: &str = "Leptos.toml";
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    match run().await {
+fn main() -> ExitCode {
+    let failed = |err: String| {
+        tracing::error!("{err}");
+        eprintln!("paddock: {err}");
+        ExitCode::FAILURE
+    };
+    let settings = match Settings::load(CONFIG_FILE) {
+        Ok(settings) => settings,
+        Err(err) => return failed(err.to_string()),
+    };
+    // Sentry starts before the runtime, so that every thread reports to it; its guard
+    // flushes what is queued when `main` returns.
+    let options = MonitoringOptions::from_env(|name| std::env::var(name).ok(), settings.uses_tls());
+    let commit = std::env::var("PADDOCK_COMMIT").ok();
+    let _monitoring = match monitoring::server::init(options) {
+        Ok(guard) => guard,
+        Err(err) => return failed(err),
+    };
+    observability::init_tracing(&settings.log_format);
+    observability::record_build_info(commit.as_deref());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => return failed(format!("cannot start the runtime: {err}")),
+    };
+    match runtime.block_on(run(settings)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            tracing::error!("{err}");
-            eprintln!("paddock: {err}");
-            ExitCode::FAILURE
-        }
+        Err(err) => failed(err),
     }
 }
 
-async fn run() -> Result<(), String> {
-    let settings = Settings::load(CONFIG_FILE).map_err(|e| e.to_string())?;
-    observability::init_tracing(&settings.log_format);
+async fn run(settings: Settings) -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().cloned();
 

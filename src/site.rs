@@ -7,6 +7,7 @@ use crate::{
     auth::{sessions::IdleExpiryStore, CurrentUser},
     chat::server::{delivery::ChatEvents, socket::ChatSocket, Chat},
     error::{AppError, ErrorCode},
+    monitoring,
     notifications::server::{stream as notification_stream, NotificationEvents},
     protocol::{chat::ChatRequest, ClientFrame, ClientMessage, ServerMessage, PROTOCOL_VERSION},
     realtime::{
@@ -17,6 +18,7 @@ use crate::{
         MAX_FRAME_BYTES,
     },
     server::{
+        client_errors,
         context::{connection_refused, connection_user, shutting_down},
         guard, observability, security, seo, AppState,
     },
@@ -30,18 +32,20 @@ use axum::{
     body::Body,
     extract::{
         ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade},
-        Request, State,
+        DefaultBodyLimit, Request, State,
     },
     http::{header, HeaderMap},
     middleware,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Extension, Router,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
+use sentry::integrations::tower::{NewSentryLayer, SentryHttpLayer};
+use std::{sync::Arc, time::Duration};
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -106,11 +110,50 @@ async fn server_fn_handler(
 fn router(state: AppState, features: Arc<Features>) -> Router {
     // Installed before the first request, so that every request is counted.
     observability::prometheus();
-    let routes = generate_route_list(App);
+    let page_routes = generate_route_list(App);
     let page_state = state.clone();
     let fallback_state = state.clone();
     let leptos_options = state.leptos_options.clone();
 
+    let routes = Router::new()
+        .route("/healthz", get(observability::healthz))
+        .route("/readyz", get(observability::readyz))
+        .route("/robots.txt", get(seo::robots_txt))
+        .route("/sitemap.xml", get(seo::sitemap_xml))
+        .route(
+            "/api/{*path}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .route(
+            monitoring::REPORT_PATH,
+            post(client_errors::receive).layer(DefaultBodyLimit::max(monitoring::MAX_REPORT_BYTES)),
+        )
+        .route("/ws", get(socket_upgrade).layer(Extension(features)))
+        .route("/api/notifications/stream", get(notification_stream))
+        .leptos_routes_with_context(
+            &state,
+            page_routes,
+            move || provide_server_context(&page_state),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_server_context(&fallback_state), shell
+        ));
+    with_site_layers(routes, &state)
+}
+
+/// The layers every route of the site goes through, outermost last: request id, logs,
+/// Sentry's hub and request data, slow requests, metrics, security headers, a panic
+/// turned into a 500 answer, compression, body limit, cross-site and control-character
+/// checks, the session and the page guard. Public so that tests can put a route of
+/// their own under exactly these layers.
+pub fn with_site_layers(routes: Router<AppState>, state: &AppState) -> Router {
     // A browser-session cookie (no Max-Age): the session's row alone says when it is
     // over, see `auth::sessions`.
     let session_layer = SessionManagerLayer::new(IdleExpiryStore::new(
@@ -129,32 +172,8 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
     .with_path("/")
     .with_expiry(Expiry::OnSessionEnd);
 
-    Router::new()
-        .route("/healthz", get(observability::healthz))
-        .route("/readyz", get(observability::readyz))
-        .route("/robots.txt", get(seo::robots_txt))
-        .route("/sitemap.xml", get(seo::sitemap_xml))
-        .route(
-            "/api/{*path}",
-            get(server_fn_handler).post(server_fn_handler),
-        )
-        .route("/ws", get(socket_upgrade).layer(Extension(features)))
-        .route("/api/notifications/stream", get(notification_stream))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_server_context(&page_state),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(
-            move || provide_server_context(&fallback_state), shell
-        ))
+    let slow_request = Duration::from_millis(state.settings.slow_request_ms);
+    routes
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::page_guard,
@@ -172,15 +191,27 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
             state.settings.max_request_body_bytes,
         ))
         .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(panic_answer))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::security_headers,
         ))
         .layer(middleware::from_fn(observability::record_metrics))
+        .layer(middleware::from_fn(move |request: Request, next| {
+            monitoring::server::watch_slow_requests(slow_request, request, next)
+        }))
+        .layer(SentryHttpLayer::new())
+        .layer(NewSentryLayer::<Request>::new_from_top())
         .layer(observability::trace_layer())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(state)
+        .with_state(state.clone())
+}
+
+/// What a request whose handler panicked gets (the panic itself went to the log and,
+/// with Sentry on, to Sentry, from the panic hook).
+fn panic_answer(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    connection_refused(AppError::internal())
 }
 
 /// Seconds a client refused by a full instance is told to wait.

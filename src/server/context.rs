@@ -5,7 +5,7 @@ use crate::auth::{
     sessions::{session_status, SessionStatus},
     CurrentUser, Role,
 };
-use crate::error::AppError;
+use crate::{error::AppError, monitoring::server::identify};
 use axum::{extract::ConnectInfo, http::StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -26,20 +26,18 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
-/// The client's address: the peer, or the last hop of `X-Forwarded-For` when Paddock is
-/// configured to sit behind a reverse proxy that sets it.
+/// The client's address (see [`super::security::client_address`]).
 pub async fn client_ip() -> Result<IpAddr, AppError> {
     let state = app_state()?;
     let parts = use_context::<axum::http::request::Parts>().ok_or_else(AppError::internal)?;
-    if state.settings.trust_proxy_headers {
-        if let Some(ip) = super::security::forwarded_client_ip(&parts.headers) {
-            return Ok(ip);
-        }
-    }
     let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
         .map_err(|_| AppError::internal())?;
-    Ok(peer.ip())
+    Ok(super::security::client_address(
+        &state.settings,
+        &parts.headers,
+        peer,
+    ))
 }
 
 /// The user and session id behind a long-lived connection (WebSocket, SSE stream), or
@@ -52,7 +50,10 @@ pub async fn connection_user(
 ) -> Result<(CurrentUser, String), axum::response::Response> {
     match session_status(session, &state.pool, &state.realtime.lifetime).await {
         Ok(SessionStatus::LoggedIn(user)) => match session.id() {
-            Some(id) => Ok((user, id.to_string())),
+            Some(id) => {
+                identify(user.id, user.role.as_str());
+                Ok((user, id.to_string()))
+            }
             None => Err(connection_refused(AppError::unauthenticated())),
         },
         Ok(SessionStatus::Expired) => Err(connection_refused(AppError::session_expired())),
@@ -72,8 +73,9 @@ pub fn shutting_down() -> axum::response::Response {
     })
 }
 
-/// The answer refusing a long-lived connection (WebSocket, SSE stream) with `error`:
-/// its HTTP status and JSON, with `Retry-After` when it says when to try again.
+/// The answer refusing a long-lived connection (WebSocket, SSE stream) or a request to an
+/// endpoint outside server functions with `error`: its HTTP status and JSON, with
+/// `Retry-After` when it says when to try again.
 pub fn connection_refused(error: AppError) -> axum::response::Response {
     use axum::response::IntoResponse;
     let status =
@@ -93,7 +95,10 @@ pub fn connection_refused(error: AppError) -> axum::response::Response {
 pub async fn require_user() -> Result<CurrentUser, AppError> {
     let state = app_state()?;
     match session_status(&session().await?, &state.pool, &state.realtime.lifetime).await? {
-        SessionStatus::LoggedIn(user) => Ok(user),
+        SessionStatus::LoggedIn(user) => {
+            identify(user.id, user.role.as_str());
+            Ok(user)
+        }
         SessionStatus::Expired => Err(AppError::session_expired()),
         SessionStatus::Anonymous => Err(AppError::unauthenticated()),
     }

@@ -25,6 +25,9 @@ pub async fn page_guard(State(state): State<AppState>, request: Request, next: N
         Ok(status) => status,
         Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
+    if let Some(user) = status.user() {
+        crate::monitoring::server::identify(user.id, user.role.as_str());
+    }
     match access(area, status.user().map(|u| u.role)) {
         Access::Granted => next.run(request).await,
         Access::LoginRequired => {

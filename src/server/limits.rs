@@ -1,4 +1,5 @@
-//! Per-user budgets of server functions, one named limiter each, created on first use.
+//! Budgets of server functions and endpoints, per user or per client address, one named
+//! limiter each, created on first use.
 //! Kept in the state of one server (not a process-wide static), so that two servers in
 //! one process — the tests — never share a budget.
 
@@ -9,6 +10,7 @@ use governor::{
 };
 use std::{
     collections::HashMap,
+    net::IpAddr,
     num::NonZeroU32,
     sync::{Arc, Mutex},
     time::Duration,
@@ -22,13 +24,37 @@ pub struct Budget {
     pub every: Duration,
 }
 
+/// Who spends a budget: a logged-in user, or a client address where nobody need be
+/// logged in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Spender {
+    User(Uuid),
+    Address(IpAddr),
+}
+
+impl From<Uuid> for Spender {
+    fn from(user: Uuid) -> Self {
+        Spender::User(user)
+    }
+}
+
+impl From<IpAddr> for Spender {
+    fn from(address: IpAddr) -> Self {
+        Spender::Address(address)
+    }
+}
+
 #[derive(Default)]
 pub struct RateLimits {
-    limiters: Mutex<HashMap<&'static str, Arc<DefaultKeyedRateLimiter<Uuid>>>>,
+    limiters: Mutex<HashMap<&'static str, Arc<DefaultKeyedRateLimiter<Spender>>>>,
 }
 
 impl RateLimits {
-    fn limiter(&self, action: &'static str, budget: Budget) -> Arc<DefaultKeyedRateLimiter<Uuid>> {
+    fn limiter(
+        &self,
+        action: &'static str,
+        budget: Budget,
+    ) -> Arc<DefaultKeyedRateLimiter<Spender>> {
         let mut limiters = self.limiters.lock().unwrap_or_else(|e| e.into_inner());
         limiters
             .entry(action)
@@ -42,17 +68,22 @@ impl RateLimits {
             .clone()
     }
 
-    /// Counts one `action` of `user`; past the budget, `rate_limited` with the wait.
-    pub fn check(&self, action: &'static str, budget: Budget, user: Uuid) -> Result<(), AppError> {
+    /// Counts one `action` of `spender`; past the budget, `rate_limited` with the wait.
+    pub fn check(
+        &self,
+        action: &'static str,
+        budget: Budget,
+        spender: impl Into<Spender>,
+    ) -> Result<(), AppError> {
         self.limiter(action, budget)
-            .check_key(&user)
+            .check_key(&spender.into())
             .map_err(|not_until| {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
                 AppError::rate_limited_for(wait)
             })
     }
 
-    /// Forgets users whose budgets are full again, so memory stays bounded.
+    /// Forgets spenders whose budgets are full again, so memory stays bounded.
     pub fn forget_idle_keys(&self) {
         let limiters = self.limiters.lock().unwrap_or_else(|e| e.into_inner());
         for limiter in limiters.values() {
@@ -81,5 +112,11 @@ mod tests {
         assert!(err.retry_after_secs.unwrap() <= 60);
         limits.check("search", budget, thomas).unwrap();
         limits.check("other", budget, julie).unwrap();
+
+        let address: IpAddr = "203.0.113.7".parse().unwrap();
+        limits.check("reports", budget, address).unwrap();
+        limits.check("reports", budget, address).unwrap();
+        assert!(limits.check("reports", budget, address).is_err());
+        limits.check("reports", budget, julie).unwrap();
     }
 }

@@ -2,6 +2,7 @@
 //! their request, security, page guard, observability, SEO files and the database.
 //! The router that puts the features together is `crate::site`.
 
+pub mod client_errors;
 pub mod context;
 pub mod db;
 pub mod guard;

@@ -12,19 +12,41 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::{sync::OnceLock, time::Instant};
 use tower_http::{
     classify::{ServerErrorsAsFailures, SharedClassifier},
-    trace::TraceLayer,
+    trace::{
+        DefaultOnBodyChunk, DefaultOnEos, DefaultOnFailure, DefaultOnRequest, DefaultOnResponse,
+        TraceLayer,
+    },
 };
 use tracing::Span;
 
+/// Logs to standard output (text or JSON); with Sentry on, errors also become Sentry
+/// events and the lines before them breadcrumbs.
 pub fn init_tracing(format: &LogFormat) {
-    use tracing_subscriber::{fmt, EnvFilter};
+    use tracing_subscriber::{
+        fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer,
+    };
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,tower_sessions=warn,sqlx=warn"));
-    let builder = fmt().with_env_filter(filter);
-    let _ = match format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
+    let lines = match format {
+        LogFormat::Json => fmt::layer().json().boxed(),
+        LogFormat::Text => fmt::layer().boxed(),
     };
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(lines)
+        .with(crate::monitoring::server::tracing_layer())
+        .try_init();
+}
+
+/// `paddock_build_info{version, commit}`: which build each instance runs.
+pub fn record_build_info(commit: Option<&str>) {
+    prometheus();
+    metrics::gauge!(
+        "paddock_build_info",
+        "version" => env!("CARGO_PKG_VERSION"),
+        "commit" => commit.unwrap_or("unknown").to_owned()
+    )
+    .set(1.0);
 }
 
 /// The process-wide Prometheus recorder, installed on first use.
@@ -44,22 +66,33 @@ pub fn prometheus() -> &'static PrometheusHandle {
     })
 }
 
-/// A span per request carrying its `x-request-id`, so every log line of a request can be found.
-pub fn trace_layer(
-) -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, impl Fn(&Request) -> Span + Clone> {
-    TraceLayer::new_for_http().make_span_with(|request: &Request| {
-        let request_id = request
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-");
-        tracing::info_span!(
-            "request",
-            method = %request.method(),
-            path = %request.uri().path(),
-            request_id = %request_id,
-        )
-    })
+/// A span per request carrying its `x-request-id`, so every log line of a request can be
+/// found. A 5xx answer is logged as a warning: the error behind it is logged (and sent to
+/// Sentry) where it happened, once.
+pub fn trace_layer() -> TraceLayer<
+    SharedClassifier<ServerErrorsAsFailures>,
+    impl Fn(&Request) -> Span + Clone,
+    DefaultOnRequest,
+    DefaultOnResponse,
+    DefaultOnBodyChunk,
+    DefaultOnEos,
+    DefaultOnFailure,
+> {
+    TraceLayer::new_for_http()
+        .on_failure(DefaultOnFailure::new().level(tracing::Level::WARN))
+        .make_span_with(|request: &Request| {
+            let request_id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+                request_id = %request_id,
+            )
+        })
 }
 
 pub async fn record_metrics(request: Request, next: Next) -> Response {

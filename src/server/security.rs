@@ -1,7 +1,10 @@
 //! Cross-site request refusal and the security headers every response carries.
 
 use super::AppState;
-use crate::error::{AppError, ErrorCode};
+use crate::{
+    config::Settings,
+    error::{AppError, ErrorCode},
+};
 use axum::{
     extract::{Request, State},
     http::{
@@ -13,7 +16,7 @@ use axum::{
     Json,
 };
 use leptos::prelude::*;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// The policy of responses that are not pages: nothing may load or embed them.
 const STRICT_CSP: &str =
@@ -211,6 +214,16 @@ pub async fn reject_control_characters(
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
+}
+
+/// The client's address: the peer, or the last hop of `X-Forwarded-For` when Paddock is
+/// configured to sit behind a reverse proxy that sets it.
+pub fn client_address(settings: &Settings, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
+    settings
+        .trust_proxy_headers
+        .then(|| forwarded_client_ip(headers))
+        .flatten()
+        .unwrap_or(peer.ip())
 }
 
 /// The client address a trusted reverse proxy appended last to `X-Forwarded-For`.
