@@ -98,6 +98,8 @@ LABEL org.opencontainers.image.title="Paddock" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.version="${PADDOCK_VERSION}" \
       org.opencontainers.image.revision="${PADDOCK_REVISION}"
+# The commit is part of the release name Sentry groups errors by (paddock@<version>+<commit>).
+ENV PADDOCK_COMMIT=${PADDOCK_REVISION}
 
 USER 10001:10001
 STOPSIGNAL SIGTERM

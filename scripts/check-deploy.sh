@@ -98,7 +98,9 @@ PY
 
 say ".env.example lists what the production compose file reads"
 # shellcheck disable=SC2016 # the pattern is a literal ${
-missing=$(grep -oE '\$\{[A-Z_][A-Z0-9_]*' deploy/docker-compose.prod.yml | tr -d '${' | sort -u |
+# Both ${VAR…} references and the settings passed through (`  VAR:` with no value).
+missing=$( { grep -oE '\$\{[A-Z_][A-Z0-9_]*' deploy/docker-compose.prod.yml | tr -d '${'
+             grep -oE '^  [A-Z_][A-Z0-9_]*:[[:space:]]*$' deploy/docker-compose.prod.yml | tr -d ' :'; } | sort -u |
   while read -r var; do grep -qE "^#?${var}=" .env.example || echo "$var"; done)
 if [ -n "$missing" ]; then
   echo "missing from .env.example: $missing" >&2
