@@ -142,6 +142,7 @@ async fn server_and_browser_errors_reach_sentry(pool: PgPool) {
         dsn: Some(dsn),
         environment: "test".into(),
         release: release(Some("c0ffee1")),
+        debug: false,
     })
     .unwrap()
     .expect("a DSN turns monitoring on");
@@ -151,7 +152,7 @@ async fn server_and_browser_errors_reach_sentry(pool: PgPool) {
     observability::init_tracing(&LogFormat::Text);
 
     let app = TestApp::spawn_with(pool.clone(), |settings| {
-        settings.client_error_reports_per_minute = 3;
+        settings.client_error_reports_per_minute = 4;
         settings.slow_request_ms = 200;
     })
     .await;
@@ -268,6 +269,24 @@ async fn server_and_browser_errors_reach_sentry(pool: PgPool) {
         .metrics_text()
         .await
         .contains("paddock_client_errors_total{kind=\"error\"} 1"));
+
+    // A visitor's report names nobody, whoever was served before on the same threads.
+    let visitor = app.client();
+    let response = visitor
+        .post(app.url("/api/client-errors"))
+        .header("origin", &app.base)
+        .json(&json!({"kind": "panic", "message": "panique d’un visiteur", "page": "/"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let (anonymous, _) = sentry
+        .wait_for("visitor's report", |e| {
+            exception_value(e) == "panique d’un visiteur"
+        })
+        .await;
+    assert_eq!(anonymous["exception"]["values"][0]["type"], "WasmPanic");
+    assert!(anonymous.get("user").is_none(), "{anonymous}");
 
     // Refusals: another site, an unknown field, too big, then too many.
     let response = client

@@ -16,6 +16,7 @@ use sentry::{
 };
 use std::{
     borrow::Cow,
+    sync::Arc,
     time::{Duration, Instant},
 };
 use uuid::Uuid;
@@ -31,6 +32,8 @@ pub struct MonitoringOptions {
     /// `paddock@<version>`, with `+<commit>` when the image was built with
     /// `PADDOCK_COMMIT`.
     pub release: String,
+    /// `SENTRY_DEBUG=true`: the client logs what it sends (or fails to) on stderr.
+    pub debug: bool,
 }
 
 impl MonitoringOptions {
@@ -49,6 +52,7 @@ impl MonitoringOptions {
             environment,
             // A local image build says `unknown`.
             release: release(set("PADDOCK_COMMIT").filter(|c| c != "unknown").as_deref()),
+            debug: set("SENTRY_DEBUG").is_some_and(|v| v == "true" || v == "1"),
         }
     }
 }
@@ -79,6 +83,7 @@ pub fn init(options: MonitoringOptions) -> Result<Option<ClientInitGuard>, Strin
         .release(options.release)
         .environment(options.environment)
         .send_default_pii(false)
+        .debug(options.debug)
         // Transactions are started only for slow requests (see `watch_slow_requests`):
         // every one started is kept.
         .traces_sample_rate(1.0)
@@ -127,20 +132,30 @@ where
         .and_then(ErrorLayer::new().with_filter(filter_fn(|meta| *meta.level() == Level::ERROR)))
 }
 
-/// Tells Sentry who the current request is for: the user id, never the email.
+tokio::task_local! {
+    /// The Sentry hub of the request this task serves. Work spawned apart from it (page
+    /// rendering tasks, socket tasks) has none, so that it never names the user on a hub
+    /// its thread shares with other requests.
+    static REQUEST_HUB: Arc<sentry::Hub>;
+}
+
+/// Tells Sentry who the current request is for: the user id, never the email. Outside
+/// the task of a request, nothing.
 pub fn identify(user: Uuid, role: &str) {
-    sentry::configure_scope(|scope| {
-        scope.set_user(Some(sentry::User {
-            id: Some(user.to_string()),
-            ..Default::default()
-        }));
-        scope.set_tag("role", role);
+    let _ = REQUEST_HUB.try_with(|hub| {
+        hub.configure_scope(|scope| {
+            scope.set_user(Some(sentry::User {
+                id: Some(user.to_string()),
+                ..Default::default()
+            }));
+            scope.set_tag("role", role);
+        })
     });
 }
 
-/// Middleware: tags the request's events with its `x-request-id`, and sends the request
-/// as a transaction when answering it took `threshold` or longer. Long-lived streams
-/// answer their headers at once, so they are not "slow".
+/// Middleware: tags the request's events with its `x-request-id`, lets [`identify`] name
+/// its user, and sends the request as a transaction when answering it took `threshold` or
+/// longer. Long-lived streams answer their headers at once, so they are not "slow".
 pub async fn watch_slow_requests(threshold: Duration, request: Request, next: Next) -> Response {
     let hub = sentry::Hub::current();
     if hub.client().is_none() {
@@ -160,7 +175,7 @@ pub async fn watch_slow_requests(threshold: Duration, request: Request, next: Ne
     let name = format!("{} {route}", request.method());
     let started = Instant::now();
     let transaction = hub.start_transaction(sentry::TransactionContext::new(&name, "http.server"));
-    let response = next.run(request).await;
+    let response = REQUEST_HUB.scope(hub, next.run(request)).await;
     if started.elapsed() >= threshold {
         let status = response.status();
         transaction.set_data("http.response.status_code", status.as_u16().into());
@@ -273,6 +288,7 @@ mod tests {
             dsn: Some("not a dsn".into()),
             environment: "test".into(),
             release: release(None),
+            debug: false,
         };
         let refusal = init(options).err().expect("a bad DSN is refused");
         assert!(refusal.contains("SENTRY_DSN"));
