@@ -133,7 +133,7 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
         .route("/robots.txt", get(seo::robots_txt))
-        .route("/sitemap.xml", get(seo::sitemap_xml))
+        .route("/sitemap.xml", get(sitemap_xml))
         .route(
             "/api/{*path}",
             get(server_fn_handler).post(server_fn_handler),
@@ -181,6 +181,17 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// `GET /sitemap.xml`: the fixed public pages, then the catalogue's (the range, each
+/// visible model, the dealerships), dated by their last change.
+async fn sitemap_xml(State(state): State<AppState>) -> Response {
+    let mut entries = seo::fixed_pages();
+    match crate::catalog::server::sitemap_entries(&state.pool).await {
+        Ok(catalogue) => entries.extend(catalogue),
+        Err(_) => return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+    seo::sitemap_response(state.settings.base_url(), &entries)
 }
 
 /// Seconds a client refused by a full instance is told to wait.
