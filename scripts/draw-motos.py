@@ -114,7 +114,8 @@ def sport(body, accent):
         + wheel(478, 288, 68)
         + f'<path d="M170 288 300 262" stroke="{METAL}" stroke-width="14" stroke-linecap="round"/>'
         + f'<path d="M478 288 438 160" stroke="{METAL}" stroke-width="11" stroke-linecap="round"/>'
-        + f'<path d="M260 240 330 306" stroke="{METAL}" stroke-width="12" stroke-linecap="round"/>'
+        + f'<path d="M262 214h90l-12 76h-66z" fill="{ENGINE}"/>'
+        + f'<path d="M300 292 210 300" stroke="{METAL}" stroke-width="12" stroke-linecap="round"/>'
         + f'<path d="M330 168l100-50 72 52v78l-122 22-50-30z" fill="{body}"/>'
         + f'<path d="M430 118l40-14 32 66z" fill="#9fc3d6" opacity=".85"/>'
         + f'<path d="M350 220l140-10" stroke="{accent}" stroke-width="9" stroke-linecap="round"/>'
