@@ -1,6 +1,7 @@
 //! The catalogue's plain rules: filters, prices, validation of a model, opening hours.
 
 use super::*;
+use crate::error::{AppError, ErrorCode};
 
 fn model(slug: &str, usage: Usage, hidden: bool) -> Model {
     Model {
