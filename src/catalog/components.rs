@@ -387,11 +387,9 @@ fn ModelNotFound() -> impl IntoView {
 
 #[component]
 fn DealershipCard(dealer: Dealership) -> impl IntoView {
-    let title_id = format!("{}-titre", dealer.anchor());
-    let labelled_by = title_id.clone();
     view! {
-        <li class="card dealer" id=dealer.anchor() aria-labelledby=labelled_by>
-            <h2 id=title_id>{dealer.name.clone()}</h2>
+        <li class="card dealer" id=dealer.anchor()>
+            <h2>{dealer.name.clone()}</h2>
             <address>
                 {dealer.street.clone()}<br/>
                 {format!("{} {}", dealer.postal_code, dealer.city)}<br/>
