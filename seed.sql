@@ -196,3 +196,57 @@ insert into notification_reads (notification_id, user_id) values
     (1, '00000000-0000-4000-8000-000000000103'),
     (2, '00000000-0000-4000-8000-000000000103')
 on conflict do nothing;
+
+-- The catalogue: twelve models across road, off-road and sport riding (prices in euro
+-- cents; the A2 licence allows at most 35 kW), each with its illustration in public/.
+insert into models (slug, name, usage, engine_cc, power_kw, weight_kg, licence, price_cents, summary, image, updated_at) values
+    ('strada-500', 'Strada 500', 'road', 471, 35, 192, 'A2', 649000,
+     'Le roadster idéal pour débuter : bicylindre souple, selle basse et position droite, au permis A2 sans bridage.',
+     '/images/motos/strada-500.svg', now() - interval '40 days'),
+    ('cafe-650', 'Café 650', 'road', 649, 35, 202, 'A2',  729000,
+     'Un café racer néo-rétro : réservoir sculpté, guidons bracelets et bicylindre calé pour le permis A2.',
+     '/images/motos/cafe-650.svg', now() - interval '38 days'),
+    ('strada-700', 'Strada 700', 'road', 689, 54, 184, 'A', 799000,
+     'Légère et joueuse, la Strada 700 enchaîne les virages des départementales comme les trajets quotidiens.',
+     '/images/motos/strada-700.svg', now() - interval '30 days'),
+    ('strada-900', 'Strada 900', 'road', 890, 87, 189, 'A', 1049000,
+     'Trois cylindres pleins de caractère, électronique complète et freinage radial : le roadster qui réveille.',
+     '/images/motos/strada-900.svg', now() - interval '25 days'),
+    ('gran-turismo-1250', 'Gran Turismo 1250', 'road', 1254, 100, 268, 'A', 1999000,
+     'La grande routière pour voyager à deux : bulle réglable, valises intégrées et régulateur de vitesse.',
+     '/images/motos/gran-turismo-1250.svg', now() - interval '20 days'),
+    ('enduro-300', 'Enduro 300', 'off_road', 293, 34, 104, 'A2', 929000,
+     'Une enduro légère et vive pour les chemins techniques et les sorties en club, au permis A2.',
+     '/images/motos/enduro-300.svg', now() - interval '36 days'),
+    ('sentiero-450', 'Sentiero 450', 'off_road', 452, 32, 176, 'A2', 699000,
+     'Le petit trail qui passe partout : grandes roues, suspensions à long débattement et appétit d’oiseau.',
+     '/images/motos/sentiero-450.svg', now() - interval '34 days'),
+    ('sentiero-700', 'Sentiero 700', 'off_road', 689, 35, 205, 'A2', 949000,
+     'Un trail polyvalent au permis A2 : à l’aise sur les pistes, confortable pour partir loin.',
+     '/images/motos/sentiero-700.svg', now() - interval '22 days'),
+    ('sentiero-1200-rally', 'Sentiero 1200 Rally', 'off_road', 1199, 100, 249, 'A', 1749000,
+     'Le grand trail d’aventure : réservoir de 23 litres, protection intégrale et modes de conduite tout-terrain.',
+     '/images/motos/sentiero-1200-rally.svg', now() - interval '15 days'),
+    ('pista-400', 'Pista 400', 'sport', 399, 33, 168, 'A2', 679000,
+     'Une sportive au permis A2 pour apprendre le pilotage sur piste : carénage intégral et partie cycle affûtée.',
+     '/images/motos/pista-400.svg', now() - interval '32 days'),
+    ('pista-660', 'Pista 660', 'sport', 659, 74, 186, 'A', 1199000,
+     'Légère et précise, la Pista 660 offre des sensations de circuit avec un moteur facile à exploiter.',
+     '/images/motos/pista-660.svg', now() - interval '18 days'),
+    ('pista-1000-rr', 'Pista 1000 RR', 'sport', 998, 160, 201, 'A', 2499000,
+     'L’hypersportive de la gamme : quatre cylindres, ailerons aérodynamiques et électronique de course.',
+     '/images/motos/pista-1000-rr.svg', now() - interval '10 days')
+on conflict do nothing;
+
+-- The dealerships, open when the appointment calendars are (9h–18h, closed on Sunday:
+-- Leptos.toml, [paddock.booking]). Their phone numbers are in ARCEP's fiction ranges.
+insert into dealerships (slug, name, street, postal_code, city, phone, opens_at, closes_at, closed_days) values
+    ('paris-bastille', 'Paddock Paris Bastille', '18 boulevard Richard-Lenoir', '75011', 'Paris',
+     '+33 1 99 00 12 34', '09:00', '18:00', '{sun}'),
+    ('lyon-gerland', 'Paddock Lyon Gerland', '52 avenue Tony-Garnier', '69007', 'Lyon',
+     '+33 4 65 71 23 45', '09:00', '18:00', '{sun}'),
+    ('bordeaux-lac', 'Paddock Bordeaux Lac', '14 avenue des Quarante-Journaux', '33300', 'Bordeaux',
+     '+33 5 36 49 34 56', '09:00', '18:00', '{sun}'),
+    ('lille-lomme', 'Paddock Lille Lomme', '210 avenue de Dunkerque', '59160', 'Lille',
+     '+33 3 53 01 45 67', '09:00', '18:00', '{sun}')
+on conflict do nothing;

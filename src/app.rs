@@ -9,7 +9,7 @@ use crate::{
         context::{use_auth, AuthContext},
         Role,
     },
-    catalog::HomePage,
+    catalog::components::{AdminCataloguePage, DealershipsPage, HomePage, ModelPage, ModelsPage},
     chat::components::{AdminRoomsPage, RoomsPage},
     notifications::components::{AdminNotificationsPage, NotificationCenter},
     support::components::{AdminConversationsPage, AdvisorChatPage},
@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path,
+    path, SsrMode,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,6 +55,11 @@ pub fn App() -> impl IntoView {
             <main id="contenu" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage/>
+                    // The catalogue's pages wait for their data on the server: complete
+                    // without JavaScript, their metadata in the first response.
+                    <Route path=path!("/motos") view=ModelsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/motos/:slug") view=ModelPage ssr=SsrMode::Async/>
+                    <Route path=path!("/concessions") view=DealershipsPage ssr=SsrMode::Async/>
                     <Route path=path!("/connexion") view=LoginPage/>
                     <Route path=path!("/inscription") view=RegisterPage/>
                     <Route path=path!("/espace") view=AccountPage/>
@@ -67,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/salons") view=AdminRoomsPage/>
                     <Route path=path!("/admin/conversations") view=AdminConversationsPage/>
                     <Route path=path!("/admin/notifications") view=AdminNotificationsPage/>
+                    <Route path=path!("/admin/catalogue") view=AdminCataloguePage/>
                 </Routes>
             </main>
             <SiteFooter/>
@@ -112,6 +118,8 @@ fn SiteHeader() -> impl IntoView {
                 >
                     <ul>
                         <li><A href="/" exact=true>"Accueil"</A></li>
+                        <li><A href="/motos">"Motos"</A></li>
+                        <li><A href="/concessions">"Concessions"</A></li>
                         <Transition fallback=|| ()>
                             {move || match user() {
                                 None => view! {
@@ -127,6 +135,7 @@ fn SiteHeader() -> impl IntoView {
                                             <li><A href="/admin/salons">"Gestion des salons"</A></li>
                                             <li><A href="/admin/conversations">"Conversations"</A></li>
                                             <li><A href="/admin/notifications">"Notifications"</A></li>
+                                            <li><A href="/admin/catalogue">"Catalogue"</A></li>
                                         }.into_any()
                                     } else {
                                         view! {

@@ -52,6 +52,8 @@ pub enum ErrorCode {
     /// The user already holds the most sockets or notification streams allowed: close
     /// one (a tab) before opening another.
     TooManyConnections,
+    /// Another catalogue model already has this page address (slug).
+    SlugTaken,
 }
 
 impl ErrorCode {
@@ -66,6 +68,7 @@ impl ErrorCode {
             | ErrorCode::PasswordTooLong => 422,
             ErrorCode::EmailTaken
             | ErrorCode::RoomNameTaken
+            | ErrorCode::SlugTaken
             | ErrorCode::RoomFull
             | ErrorCode::NoAdvisorAvailable
             | ErrorCode::RequestPending

@@ -119,7 +119,7 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
         .route("/robots.txt", get(seo::robots_txt))
-        .route("/sitemap.xml", get(seo::sitemap_xml))
+        .route("/sitemap.xml", get(sitemap_xml))
         .route(
             "/api/{*path}",
             get(server_fn_handler).post(server_fn_handler),
@@ -212,6 +212,17 @@ pub fn with_site_layers(routes: Router<AppState>, state: &AppState) -> Router {
 /// with Sentry on, to Sentry, from the panic hook).
 fn panic_answer(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     connection_refused(AppError::internal())
+}
+
+/// `GET /sitemap.xml`: the fixed public pages, then the catalogue's (the range, each
+/// visible model, the dealerships), dated by their last change.
+async fn sitemap_xml(State(state): State<AppState>) -> Response {
+    let mut entries = seo::fixed_pages();
+    match crate::catalog::server::sitemap_entries(&state.pool).await {
+        Ok(catalogue) => entries.extend(catalogue),
+        Err(_) => return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+    seo::sitemap_response(state.settings.base_url(), &entries)
 }
 
 /// Seconds a client refused by a full instance is told to wait.

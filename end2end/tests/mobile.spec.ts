@@ -16,7 +16,7 @@ test("on a 360 px phone the menu button reveals the navigation", async ({ page }
 });
 
 test("no page scrolls sideways at 360 px", async ({ page }) => {
-  for (const path of ["/", "/connexion", "/inscription"]) {
+  for (const path of ["/", "/connexion", "/inscription", "/motos", "/motos/gran-turismo-1250", "/concessions"]) {
     await gotoHydrated(page, path);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, path).toBeLessThanOrEqual(360);

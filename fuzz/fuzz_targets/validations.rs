@@ -12,6 +12,11 @@ use paddock::{
         MAX_DISPLAY_NAME_CHARS, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_DISPLAY_NAME_CHARS,
         MIN_PASSWORD_CHARS,
     },
+    catalog::{
+        format_price, parse_price, schema_price, validate_slug, Licence, ModelDraft, ModelForm,
+        A2_MAX_KW, ENGINE_CC, IMAGE_DIR, MAX_NAME_CHARS, MAX_PRICE_EUROS, MAX_SUMMARY_CHARS,
+        MIN_NAME_CHARS, MIN_PRICE_EUROS, MIN_SUMMARY_CHARS, POWER_KW, WEIGHT_KG,
+    },
     chat::{
         normalize_room_name, normalize_search_query, validate_capacity, validate_message,
         MAX_MESSAGE_CHARS, MAX_ROOM_CAPACITY, MAX_ROOM_NAME_CHARS, MAX_SEARCH_CHARS,
@@ -44,6 +49,21 @@ enum Input {
     Answer(String),
     Notification(String, String, String),
     Link(String),
+    /// A catalogue model form: slug, name, usage, engine, power, weight, licence, price,
+    /// summary, image.
+    Model(
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ),
+    Price(String),
 }
 
 /// Refusals carry a stable code and a French sentence. Any field may be refused for a
@@ -243,7 +263,83 @@ fuzz_target!(|input: Input| match input {
         }
         Err(error) => refused(error, &[ErrorCode::InvalidInput]),
     },
+    Input::Model(
+        slug,
+        name,
+        usage,
+        engine_cc,
+        power_kw,
+        weight_kg,
+        licence,
+        price_raw,
+        summary,
+        image,
+    ) => {
+        model(ModelForm {
+            slug,
+            name,
+            usage,
+            engine_cc,
+            power_kw,
+            weight_kg,
+            licence,
+            price: price_raw,
+            summary,
+            image,
+        })
+    }
+    Input::Price(raw) => price(&raw),
 });
+
+/// A model form is accepted only whole and tidy, within every bound, and the form an
+/// advisor would see again (its price as the page writes it) gives the same model.
+fn model(form: ModelForm) {
+    match ModelDraft::parse(&form) {
+        Ok(draft) => {
+            assert!((MIN_NAME_CHARS..=MAX_NAME_CHARS).contains(&chars(&draft.name)));
+            assert!((MIN_SUMMARY_CHARS..=MAX_SUMMARY_CHARS).contains(&chars(&draft.summary)));
+            for text in [&draft.name, &draft.summary] {
+                assert!(is_tidy(text), "{text:?}");
+                no_control(text);
+                assert!(!text.contains(is_invisible_formatting), "{text:?}");
+            }
+            assert_eq!(validate_slug(&draft.slug).as_ref(), Ok(&draft.slug));
+            assert!(draft.image.starts_with(IMAGE_DIR) && !draft.image.contains(".."));
+            let within = |(min, max): (i32, i32), value: i32| (min..=max).contains(&value);
+            assert!(within(ENGINE_CC, draft.engine_cc));
+            assert!(within(POWER_KW, draft.power_kw));
+            assert!(within(WEIGHT_KG, draft.weight_kg));
+            assert!(draft.licence == Licence::A || draft.power_kw <= A2_MAX_KW);
+            assert!((MIN_PRICE_EUROS * 100..=MAX_PRICE_EUROS * 100).contains(&draft.price_cents));
+            let again = ModelForm {
+                slug: draft.slug.clone(),
+                name: draft.name.clone(),
+                usage: draft.usage.as_str().into(),
+                engine_cc: draft.engine_cc.to_string(),
+                power_kw: draft.power_kw.to_string(),
+                weight_kg: draft.weight_kg.to_string(),
+                licence: draft.licence.as_str().into(),
+                price: format_price(draft.price_cents),
+                summary: draft.summary.clone(),
+                image: draft.image.clone(),
+            };
+            assert_eq!(ModelDraft::parse(&again).as_ref(), Ok(&draft), "idempotent");
+        }
+        Err(error) => refused(error, &[ErrorCode::InvalidInput, ErrorCode::OutOfRange]),
+    }
+}
+
+/// A typed price: in range, and read back the same from both ways it is written.
+fn price(raw: &str) {
+    match parse_price(raw) {
+        Ok(cents) => {
+            assert!((MIN_PRICE_EUROS * 100..=MAX_PRICE_EUROS * 100).contains(&cents));
+            assert_eq!(parse_price(&format_price(cents)).ok(), Some(cents));
+            assert_eq!(parse_price(&schema_price(cents)).ok(), Some(cents));
+        }
+        Err(error) => refused(error, &[ErrorCode::InvalidInput, ErrorCode::OutOfRange]),
+    }
+}
 
 fn agenda_week(raw: &str) {
     match AgendaWeek::parse(raw) {

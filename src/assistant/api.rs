@@ -32,6 +32,36 @@ pub async fn send_answer(text: String) -> Result<BotView, AppError> {
     )
 }
 
+/// Starts the assistant on a test ride of the catalogue model `slug`, in the calendar of
+/// its use (road test, off-road test, track session): the entry point of « Réserver un
+/// essai » (`/espace/assistant?essai=…`). `not_found` for an unknown or hidden model.
+#[server(endpoint = "bot/test-ride")]
+pub async fn start_test_ride(slug: String) -> Result<BotView, AppError> {
+    use super::Calendar;
+    use crate::catalog::{server::visible_model, validate_slug};
+    use crate::error::ErrorCode;
+    use crate::server::context::{app_state, require_user, respond};
+    respond(
+        async {
+            let user = require_user().await?;
+            let state = app_state()?;
+            let missing = || {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    "Ce modèle n’existe pas ou n’est plus au catalogue : choisissez-en un autre dans la gamme.",
+                )
+            };
+            let slug = validate_slug(&slug).map_err(|_| missing())?;
+            let model = visible_model(&state.pool, &slug)
+                .await?
+                .ok_or_else(missing)?;
+            let calendar = Calendar::for_usage(model.usage);
+            super::server::test_ride(&state, user.id, &model.name, calendar).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "appointments/mine")]
 pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
     use crate::server::context::{app_state, require_user, respond};

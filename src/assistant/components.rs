@@ -1,16 +1,35 @@
 //! The assistant page, the customer's appointments and the advisors' agenda.
 
 use super::{
-    api::{load_agenda, load_conversation, my_appointments, CancelAppointment, SendAnswer},
+    api::{
+        load_agenda, load_conversation, my_appointments, start_test_ride, CancelAppointment,
+        SendAnswer,
+    },
     format_slot, BotView, Calendar,
 };
 use crate::ui::{ErrorAlert, Seo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// `/espace/assistant`; with `?essai=<slug>` (« Réserver un essai » on a model's page),
+/// the conversation starts on that model's test ride.
 #[component]
 pub fn AssistantPage() -> impl IntoView {
-    let initial = Resource::new(|| (), |_| load_conversation());
+    let query = use_query_map();
+    let initial = Resource::new(
+        move || query.read().get("essai"),
+        |test_ride| async move {
+            // A refused test ride (unknown model…) is said above the conversation.
+            let refused = match test_ride {
+                Some(slug) => match start_test_ride(slug).await {
+                    Ok(conversation) => return (None, Ok(conversation)),
+                    Err(error) => Some(error),
+                },
+                None => None,
+            };
+            (refused, load_conversation().await)
+        },
+    );
     let send = ServerAction::<SendAnswer>::new();
     view! {
         <Seo title="Assistant entretien" description="L’assistant Paddock vérifie l’entretien de votre moto et réserve vos rendez-vous." path="/espace/assistant" noindex=true/>
@@ -20,8 +39,16 @@ pub fn AssistantPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Chargement de la conversation…"</p> }>
                 {move || {
                     let latest = send.value().get().and_then(Result::ok);
-                    match latest.map(Ok).or_else(|| initial.get()) {
-                        Some(Ok(conversation)) => view! { <Conversation conversation send/> }.into_any(),
+                    let (refused, loaded) = match initial.get() {
+                        // Once the customer answers, the refusal is history.
+                        Some((refused, loaded)) => (refused.filter(|_| latest.is_none()), Some(loaded)),
+                        None => (None, None),
+                    };
+                    match latest.map(Ok).or(loaded) {
+                        Some(Ok(conversation)) => view! {
+                            {refused.map(|error| view! { <ErrorAlert error/> })}
+                            <Conversation conversation send/>
+                        }.into_any(),
                         Some(Err(err)) => view! { <ErrorAlert error=err/> }.into_any(),
                         None => ().into_any(),
                     }

@@ -101,6 +101,19 @@ pub fn start() -> Step {
     )
 }
 
+/// A test ride of the catalogue model `model`, booked in `calendar` (the calendar of its
+/// use): the slots are looked up as after the usage question.
+pub fn test_ride(model: &str, calendar: Calendar) -> Step {
+    Step::effect(
+        BotState::AskUsage,
+        vec![format!(
+            "Vous souhaitez essayer la {model} : je vous propose un créneau, {}.",
+            calendar.label().to_lowercase()
+        )],
+        Effect::FindSlots(calendar),
+    )
+}
+
 /// End of a branch that restarts the workflow: the first question comes again.
 fn end_and_restart(mut say: Vec<String>) -> Step {
     say.push("Puis-je vous aider pour autre chose ?".into());

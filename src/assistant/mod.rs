@@ -11,7 +11,7 @@ pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use crate::error::AppError;
+use crate::{catalog::Usage, error::AppError};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -48,6 +48,15 @@ impl Calendar {
 
     pub fn parse(value: &str) -> Option<Self> {
         Calendar::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The test ride calendar of a catalogue model's use.
+    pub fn for_usage(usage: Usage) -> Self {
+        match usage {
+            Usage::Road => Calendar::RoadTest,
+            Usage::OffRoad => Calendar::OffRoadTest,
+            Usage::Sport => Calendar::Track,
+        }
     }
 
     pub fn label(self) -> &'static str {
@@ -132,6 +141,16 @@ pub fn format_slot(at: NaiveDateTime) -> String {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+
+    #[test]
+    fn each_use_of_the_catalogue_books_its_own_test_calendar_under_the_same_name() {
+        assert_eq!(Calendar::for_usage(Usage::Road), Calendar::RoadTest);
+        assert_eq!(Calendar::for_usage(Usage::OffRoad), Calendar::OffRoadTest);
+        assert_eq!(Calendar::for_usage(Usage::Sport), Calendar::Track);
+        for usage in Usage::ALL {
+            assert_eq!(Calendar::for_usage(usage).label(), usage.test_ride());
+        }
+    }
 
     #[test]
     fn answers_are_trimmed_not_empty_and_at_most_five_hundred_characters() {

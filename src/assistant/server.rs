@@ -122,17 +122,45 @@ pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<Bot
         .unwrap_or_else(|| machine::start().state);
 
     let now = state.local_now();
-    let mut step = machine::handle(&current, input, now.date(), &contact(state));
+    let step = machine::handle(&current, input, now.date(), &contact(state));
+    let (next, said) = carry_out(&mut tx, state, customer, now, step).await?;
+
+    // A quick reply is shown in the transcript by its label, as the customer saw it.
+    let shown = machine::quick_replies(&current)
+        .into_iter()
+        .find(|reply| reply.value == input)
+        .map_or_else(|| input.to_owned(), |reply| reply.label);
+    append_lines(
+        &mut tx,
+        customer,
+        std::iter::once((false, shown)).chain(said.into_iter().map(|s| (true, s))),
+    )
+    .await?;
+    save_state(&mut tx, customer, &next).await?;
+    tx.commit().await?;
+    view(&state.pool, customer, &next).await
+}
+
+/// Carries out the effects of `step` — free slots looked up, a slot booked — until the
+/// workflow waits for the customer: returns the state it waits in and all the assistant
+/// said on the way.
+async fn carry_out(
+    tx: &mut PgConnection,
+    state: &AppState,
+    customer: Uuid,
+    now: NaiveDateTime,
+    mut step: Step,
+) -> Result<(BotState, Vec<String>), AppError> {
     let mut said = std::mem::take(&mut step.say);
     while let Some(effect) = step.effect.take() {
         step = match effect {
             Effect::FindSlots(calendar) => {
                 let schedule = &state.settings.booking;
-                let held = held(&mut tx, customer, calendar, now).await?;
+                let held = held(tx, customer, calendar, now).await?;
                 match schedule.booking_refusal(held) {
                     Some(reason) => machine::booking_refused(reason),
                     None => {
-                        let free = availability(&mut tx, schedule, calendar, now).await?;
+                        let free = availability(tx, schedule, calendar, now).await?;
                         machine::offer(calendar, &free, vec![])
                     }
                 }
@@ -148,14 +176,14 @@ pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<Bot
                 .bind(customer)
                 .execute(&mut *tx)
                 .await?;
-                let held = held(&mut tx, customer, calendar, now).await?;
+                let held = held(tx, customer, calendar, now).await?;
                 if let Some(reason) = state.settings.booking.booking_refusal(held) {
                     step = machine::booking_refused(reason);
                     said.append(&mut step.say);
                     continue;
                 }
                 match book(
-                    &mut tx,
+                    tx,
                     &state.settings.booking,
                     customer,
                     calendar,
@@ -166,8 +194,7 @@ pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<Bot
                 {
                     Booking::Done => machine::booked(calendar, starts_at),
                     Booking::Taken => {
-                        let free =
-                            availability(&mut tx, &state.settings.booking, calendar, now).await?;
+                        let free = availability(tx, &state.settings.booking, calendar, now).await?;
                         machine::slot_taken(calendar, &free)
                     }
                 }
@@ -176,16 +203,61 @@ pub async fn answer(state: &AppState, customer: Uuid, input: &str) -> Result<Bot
         said.append(&mut step.say);
     }
     let Step { state: next, .. } = step;
+    Ok((next, said))
+}
 
-    // A quick reply is shown in the transcript by its label, as the customer saw it.
-    let shown = machine::quick_replies(&current)
-        .into_iter()
-        .find(|reply| reply.value == input)
-        .map_or_else(|| input.to_owned(), |reply| reply.label);
+/// Starts the assistant on a test ride of the catalogue model `model`, in `calendar`
+/// (the calendar of its use): the free slots are offered at once. While that calendar's
+/// slots are on offer, asking again changes nothing (the page reloaded).
+pub async fn test_ride(
+    state: &AppState,
+    customer: Uuid,
+    model: &str,
+    calendar: Calendar,
+) -> Result<BotView, AppError> {
+    let mut tx = state.pool.begin().await?;
+    let stored: Option<sqlx::types::Json<BotState>> =
+        sqlx::query_scalar("select state from bot_conversations where customer_id = $1 for update")
+            .bind(customer)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let current = stored.map(|s| s.0);
+    if let Some(
+        current @ BotState::ChooseSlot {
+            calendar: offered, ..
+        },
+    ) = &current
+    {
+        if *offered == calendar {
+            tx.commit().await?;
+            return view(&state.pool, customer, current).await;
+        }
+    }
+    // A first conversation opens with the greeting, as on a first visit.
+    let opening = match current {
+        Some(_) => vec![],
+        None => machine::start().say,
+    };
+    let now = state.local_now();
+    let (next, said) = carry_out(
+        &mut tx,
+        state,
+        customer,
+        now,
+        machine::test_ride(model, calendar),
+    )
+    .await?;
     append_lines(
         &mut tx,
         customer,
-        std::iter::once((false, shown)).chain(said.into_iter().map(|s| (true, s))),
+        opening
+            .into_iter()
+            .map(|s| (true, s))
+            .chain(std::iter::once((
+                false,
+                format!("Réserver un essai : {model}"),
+            )))
+            .chain(said.into_iter().map(|s| (true, s))),
     )
     .await?;
     save_state(&mut tx, customer, &next).await?;

@@ -1,10 +1,10 @@
-//! The UI kit every page shares: alerts, page metadata, time helpers. It knows no
-//! feature.
+//! The UI kit every page shares: alerts, page metadata and structured data, time
+//! helpers. It knows no feature.
 
 mod alert;
 mod seo;
 mod time;
 
 pub use alert::ErrorAlert;
-pub use seo::{Seo, SiteUrl};
+pub use seo::{json_ld_text, site_url, JsonLd, Seo, SiteUrl};
 pub use time::{day_of, every};

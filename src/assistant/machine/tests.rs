@@ -337,3 +337,25 @@ fn states_survive_a_round_trip_through_json() {
         assert_eq!(serde_json::from_str::<BotState>(&json).unwrap(), state);
     }
 }
+
+#[test]
+fn a_test_ride_from_the_catalogue_looks_up_its_calendar_and_offers_its_slots() {
+    let step = test_ride("Pista 660", Calendar::Track);
+    assert_eq!(step.effect, Some(Effect::FindSlots(Calendar::Track)));
+    assert!(
+        said(&step).contains("essayer la Pista 660"),
+        "{}",
+        said(&step)
+    );
+    assert!(said(&step).contains("session sur piste"), "{}", said(&step));
+    let offered = offer(Calendar::Track, &some_slots(), step.say);
+    assert!(matches!(
+        offered.state,
+        BotState::ChooseSlot {
+            calendar: Calendar::Track,
+            week: Week::Current,
+            ..
+        }
+    ));
+    assert!(said(&offered).contains("essayer la Pista 660"));
+}
