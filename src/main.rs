@@ -39,9 +39,7 @@ fn main() -> ExitCode {
     // Sentry starts before the runtime, so that every thread reports to it; its guard
     // flushes what is queued when `main` returns.
     let options = MonitoringOptions::from_env(|name| std::env::var(name).ok(), settings.uses_tls());
-    let commit = std::env::var("PADDOCK_COMMIT")
-        .ok()
-        .filter(|c| !c.is_empty() && c != "unknown");
+    let commit = options.commit.clone();
     let _monitoring = match monitoring::server::init(options) {
         Ok(guard) => guard,
         Err(err) => return failed(err),

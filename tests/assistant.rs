@@ -3,17 +3,15 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
-use common::*;
+use common::{
+    assistant::{quick_values, transcript, tuesday_morning},
+    *,
+};
 use reqwest::Client;
 use serde_json::Value;
 use sqlx::PgPool;
 
 const THOMAS: &str = "thomas.durand@paddock.test";
-
-fn tuesday_morning() -> DateTime<Utc> {
-    "2026-11-24T08:00:00Z".parse().unwrap()
-}
 
 async fn answer(app: &TestApp, client: &Client, text: &str) -> Value {
     let response = app.call(client, "bot/answer", &[("text", text)]).await;
@@ -21,30 +19,11 @@ async fn answer(app: &TestApp, client: &Client, text: &str) -> Value {
     response.json().await.unwrap()
 }
 
-fn quick_values(view: &Value) -> Vec<String> {
-    view["quick_replies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["value"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 fn last_bot_line(view: &Value) -> String {
     view["lines"].as_array().unwrap().last().unwrap()["text"]
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-fn transcript(view: &Value) -> String {
-    view["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["text"].as_str().unwrap())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Answers until the maintenance slots are offered; returns the offered slot values.

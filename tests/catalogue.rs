@@ -6,7 +6,10 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::*;
+use common::{
+    assistant::{quick_values, transcript, tuesday_morning},
+    *,
+};
 use reqwest::Client;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -568,30 +571,6 @@ async fn the_home_page_introduces_the_group_and_links_the_catalogue(pool: PgPool
     for path in ["/motos", "/concessions", "/motos?usage=tout-terrain"] {
         assert!(links_to(&html, path), "{path}");
     }
-}
-
-/// Tuesday 24 November 2026, 9h in Paris: the seed fills this week's track sessions.
-fn tuesday_morning() -> DateTime<Utc> {
-    "2026-11-24T08:00:00Z".parse().unwrap()
-}
-
-fn quick_values(view: &Value) -> Vec<String> {
-    view["quick_replies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["value"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn transcript(view: &Value) -> String {
-    view["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["text"].as_str().unwrap())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[sqlx::test]

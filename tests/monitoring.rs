@@ -12,7 +12,7 @@ use axum::{extract::Path, http::StatusCode, routing::get, Router};
 use common::{error_code, TestApp, CUSTOMER_EMAIL, CUSTOMER_PASSWORD};
 use paddock::{
     config::LogFormat,
-    monitoring::server::{init, release, MonitoringOptions},
+    monitoring::server::{init, MonitoringOptions},
     server::{observability, AppState},
     site,
 };
@@ -141,7 +141,7 @@ async fn server_and_browser_errors_reach_sentry(pool: PgPool) {
     let guard = init(MonitoringOptions {
         dsn: Some(dsn),
         environment: "test".into(),
-        release: release(Some("c0ffee1")),
+        commit: Some("c0ffee1".into()),
         debug: false,
     })
     .unwrap()

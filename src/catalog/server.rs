@@ -7,7 +7,11 @@ use crate::{
     server::seo::SitemapEntry,
 };
 use chrono::{DateTime, NaiveTime, SecondsFormat, Utc};
-use sqlx::PgPool;
+use sqlx::{
+    postgres::{PgArguments, Postgres},
+    query::QueryAs,
+    PgPool,
+};
 use uuid::Uuid;
 
 /// A model as stored.
@@ -114,50 +118,50 @@ fn stored(row: ModelRow) -> Result<Model, AppError> {
 }
 
 pub async fn create(pool: &PgPool, draft: &ModelDraft) -> Result<Model, AppError> {
-    let row: ModelRow = sqlx::query_as(&format!(
+    let sql = format!(
         "insert into models (slug, name, usage, engine_cc, power_kw, weight_kg, licence, price_cents, summary, image)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          returning {MODEL_COLUMNS}"
-    ))
-    .bind(&draft.slug)
-    .bind(&draft.name)
-    .bind(draft.usage.as_str())
-    .bind(draft.engine_cc)
-    .bind(draft.power_kw)
-    .bind(draft.weight_kg)
-    .bind(draft.licence.as_str())
-    .bind(draft.price_cents)
-    .bind(&draft.summary)
-    .bind(&draft.image)
-    .fetch_one(pool)
-    .await
-    .map_err(slug_taken)?;
+    );
+    let row = bind_draft(sqlx::query_as(&sql), draft)
+        .fetch_one(pool)
+        .await
+        .map_err(slug_taken)?;
     stored(row)
+}
+
+/// Binds the draft's fields as `$1`…`$10`, in the column order of `create` and `update`.
+fn bind_draft<'q>(
+    query: QueryAs<'q, Postgres, ModelRow, PgArguments>,
+    draft: &'q ModelDraft,
+) -> QueryAs<'q, Postgres, ModelRow, PgArguments> {
+    query
+        .bind(&draft.slug)
+        .bind(&draft.name)
+        .bind(draft.usage.as_str())
+        .bind(draft.engine_cc)
+        .bind(draft.power_kw)
+        .bind(draft.weight_kg)
+        .bind(draft.licence.as_str())
+        .bind(draft.price_cents)
+        .bind(&draft.summary)
+        .bind(&draft.image)
 }
 
 /// Replaces every field of the model `id`.
 pub async fn update(pool: &PgPool, id: Uuid, draft: &ModelDraft) -> Result<Model, AppError> {
-    let row: Option<ModelRow> = sqlx::query_as(&format!(
-        "update models set slug = $2, name = $3, usage = $4, engine_cc = $5, power_kw = $6,
-             weight_kg = $7, licence = $8, price_cents = $9, summary = $10, image = $11,
+    let sql = format!(
+        "update models set slug = $1, name = $2, usage = $3, engine_cc = $4, power_kw = $5,
+             weight_kg = $6, licence = $7, price_cents = $8, summary = $9, image = $10,
              updated_at = now()
-         where id = $1
+         where id = $11
          returning {MODEL_COLUMNS}"
-    ))
-    .bind(id)
-    .bind(&draft.slug)
-    .bind(&draft.name)
-    .bind(draft.usage.as_str())
-    .bind(draft.engine_cc)
-    .bind(draft.power_kw)
-    .bind(draft.weight_kg)
-    .bind(draft.licence.as_str())
-    .bind(draft.price_cents)
-    .bind(&draft.summary)
-    .bind(&draft.image)
-    .fetch_optional(pool)
-    .await
-    .map_err(slug_taken)?;
+    );
+    let row = bind_draft(sqlx::query_as(&sql), draft)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(slug_taken)?;
     stored(row.ok_or_else(not_found)?)
 }
 

@@ -29,9 +29,9 @@ pub struct MonitoringOptions {
     /// `SENTRY_ENVIRONMENT`, else `production` for a site served over HTTPS and
     /// `development` otherwise.
     pub environment: String,
-    /// `paddock@<version>`, with `+<commit>` when the image was built with
-    /// `PADDOCK_COMMIT`.
-    pub release: String,
+    /// `PADDOCK_COMMIT`, the commit the image was built from (a local build's
+    /// `unknown` counts as none).
+    pub commit: Option<String>,
     /// `SENTRY_DEBUG=true`: the client logs what it sends (or fails to) on stderr.
     pub debug: bool,
 }
@@ -50,15 +50,21 @@ impl MonitoringOptions {
         Self {
             dsn: set("SENTRY_DSN"),
             environment,
-            // A local image build says `unknown`.
-            release: release(set("PADDOCK_COMMIT").filter(|c| c != "unknown").as_deref()),
+            commit: set("PADDOCK_COMMIT").filter(|c| c != "unknown"),
             debug: set("SENTRY_DEBUG").is_some_and(|v| v == "true" || v == "1"),
         }
     }
 }
 
-/// The release name of this build.
-pub fn release(commit: Option<&str>) -> String {
+impl MonitoringOptions {
+    /// The release name Sentry groups events by: `paddock@<version>`, with `+<commit>`
+    /// when known.
+    pub fn release(&self) -> String {
+        release(self.commit.as_deref())
+    }
+}
+
+fn release(commit: Option<&str>) -> String {
     let version = env!("CARGO_PKG_VERSION");
     match commit {
         Some(commit) => format!("paddock@{version}+{commit}"),
@@ -69,6 +75,7 @@ pub fn release(commit: Option<&str>) -> String {
 /// Starts the Sentry client when a DSN is given; keep the guard until exit (dropping it
 /// flushes what is queued). An unreadable DSN is an error, not a silent "off".
 pub fn init(options: MonitoringOptions) -> Result<Option<ClientInitGuard>, String> {
+    let release = options.release();
     let Some(dsn) = options.dsn else {
         return Ok(None);
     };
@@ -80,7 +87,7 @@ pub fn init(options: MonitoringOptions) -> Result<Option<ClientInitGuard>, Strin
     let _ = rustls::crypto::ring::default_provider().install_default();
     let options = ClientOptions::new()
         .dsn(&dsn)
-        .release(options.release)
+        .release(release)
         .environment(options.environment)
         .send_default_pii(false)
         .debug(options.debug)
@@ -258,7 +265,7 @@ mod tests {
         assert_eq!(off.dsn, None, "a blank DSN means off");
         assert_eq!(off.environment, "production");
         assert_eq!(
-            off.release,
+            off.release(),
             format!("paddock@{}", env!("CARGO_PKG_VERSION"))
         );
 
@@ -275,7 +282,7 @@ mod tests {
             Some("https://key@o1.ingest.sentry.io/42")
         );
         assert_eq!(on.environment, "staging");
-        assert!(on.release.ends_with("+4dc234a"));
+        assert!(on.release().ends_with("+4dc234a"));
         assert_eq!(
             MonitoringOptions::from_env(env(&[]), false).environment,
             "development"
@@ -287,7 +294,7 @@ mod tests {
         let options = MonitoringOptions {
             dsn: Some("not a dsn".into()),
             environment: "test".into(),
-            release: release(None),
+            commit: None,
             debug: false,
         };
         let refusal = init(options).err().expect("a bad DSN is refused");

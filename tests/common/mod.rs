@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod assistant;
 pub mod ws;
 
 use chrono::{DateTime, Utc};
