@@ -90,9 +90,12 @@ if ! "$venv/bin/check-jsonschema" --version 2>/dev/null | grep -q "$CHECK_JSONSC
   "$venv/bin/pip" install -q --disable-pip-version-check "check-jsonschema==$CHECK_JSONSCHEMA_VERSION"
 fi
 
-# npm packages of end2end/: Playwright's test runner and binaryen's wasm-opt
-# (never Debian's old binaryen: its wasm-opt breaks hydration).
-if [ ! -x "$root/end2end/node_modules/.bin/wasm-opt" ] || [ ! -x "$root/end2end/node_modules/.bin/playwright" ]; then
+# npm packages of end2end/: Playwright's test runner, axe-core's Playwright binding,
+# Lighthouse 12.2.3 (later releases need Node 22) and binaryen's wasm-opt (never Debian's
+# old binaryen: its wasm-opt breaks hydration).
+e2e_bin="$root/end2end/node_modules/.bin"
+if [ ! -x "$e2e_bin/wasm-opt" ] || [ ! -x "$e2e_bin/playwright" ] || [ ! -x "$e2e_bin/lighthouse" ] \
+  || [ ! -d "$root/end2end/node_modules/@axe-core/playwright" ]; then
   log "installing end2end npm packages"
   (cd "$root/end2end" && npm ci --no-audit --no-fund)
 fi
