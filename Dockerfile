@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1.7
 # Paddock: multi-stage build (BuildKit). The builder carries the same pinned tools as
 # scripts/install-tools.sh; the runtime image holds only the server binary, the compiled
-# site and Leptos.toml, and runs as an unprivileged user.
+# site, hash.txt and Leptos.toml, and runs as an unprivileged user.
 #
 #   docker build -t paddock .
 #   docker compose up --build        # with PostgreSQL and the demo data
@@ -46,20 +46,23 @@ COPY migrations ./migrations
 COPY seed.sql ./seed.sql
 # Cargo.toml declares the integration tests by path: the manifest needs them to load.
 COPY tests ./tests
+COPY scripts/build-site.sh ./scripts/build-site.sh
 
 # The cargo registry and the target directory are cache mounts (quick rebuilds); the
 # artifacts are copied out to /out before the step ends, since a cache mount is not part
 # of the image. cargo-leptos writes the site to <project>/target/site (Leptos.toml's
-# site-root), which is a normal folder of this stage.
+# site-root), which is a normal folder of this stage. The site's file names carry their
+# content hash: hash.txt, which names them, must sit beside the binary.
 RUN --mount=type=cache,id=paddock-cargo-registry,target=/usr/local/cargo/registry \
     --mount=type=cache,id=paddock-cargo-git,target=/usr/local/cargo/git \
     --mount=type=cache,id=paddock-target,target=/build/target-cache \
-    CARGO_TARGET_DIR=/build/target-cache cargo leptos build --release \
+    CARGO_TARGET_DIR=/build/target-cache scripts/build-site.sh \
     && mkdir -p /out \
-    && cp /build/target-cache/release/paddock /out/paddock \
+    && cp /build/target-cache/release/paddock /build/target-cache/release/hash.txt /out/ \
     && cp -r /build/target/site /out/site \
-    && find /out/site/pkg -name '*.wasm' -size +1k | grep -q . \
-    && find /out/site/pkg -name '*.js' | grep -q .
+    && find /out/site/pkg -name 'paddock.*.wasm' -size +1k | grep -q . \
+    && find /out/site/pkg -name 'paddock.*.wasm.br' | grep -q . \
+    && find /out/site/pkg -name 'paddock.*.js' | grep -q .
 
 ############################################################ runtime
 FROM debian:bookworm-slim AS runtime
@@ -74,6 +77,7 @@ RUN apt-get update \
 WORKDIR /app
 # Owned by root and read-only for the service user: the app writes nothing to disk.
 COPY --from=builder /out/paddock /app/paddock
+COPY --from=builder /out/hash.txt /app/hash.txt
 COPY --from=builder /out/site /app/site
 COPY --from=builder /build/Leptos.toml /app/Leptos.toml
 

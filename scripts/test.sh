@@ -3,7 +3,8 @@
 # and supply-chain checks (scripts/check-deploy.sh), unit and integration tests against
 # PostgreSQL (the TypeScript protocol bindings included), 20 seconds of each fuzz
 # target, the release build, the smoke test of the production proxy (Caddy in front of
-# two release instances), Playwright in Chromium against the release server, then the
+# two release instances), Playwright in Chromium against the release server (the
+# accessibility and bundle-size gates included), Lighthouse on the public pages, then the
 # npm library @paddock/client against that same server and its packed tarball.
 # Installs whatever is missing first.
 #
@@ -67,7 +68,7 @@ step "fuzz targets (cargo-fuzz, nightly, 20 s each; see fuzz/README.md)"
 "$root/scripts/fuzz.sh" 20
 
 step "release build (cargo leptos)"
-cargo leptos build --release
+"$root/scripts/build-site.sh"
 
 step "smoke test: deploy/Caddyfile in front of two release instances (WebSocket across instances, SSE)"
 "$root/scripts/smoke-proxy.sh" 2>&1 | tee "$log_dir/smoke.log"
@@ -107,6 +108,12 @@ done
 playwright() { (cd end2end && PADDOCK_E2E_URL="http://127.0.0.1:$E2E_PORT" npx playwright test); }
 against_server "$log_dir/playwright.log" playwright
 
+step "Lighthouse (mobile) on the public pages: performance, accessibility, best practices, SEO ≥ 0.95"
+lighthouse_gate() {
+  PADDOCK_E2E_URL="http://127.0.0.1:$E2E_PORT" node end2end/lighthouse/run.mjs "$log_dir/lighthouse"
+}
+against_server "$log_dir/lighthouse.log" lighthouse_gate
+
 step "@paddock/client: type-level tests, tests against the release server"
 client_tests() {
   (cd packages/client && npm run --silent check-types && PADDOCK_URL="http://127.0.0.1:$E2E_PORT" npm test)
@@ -120,4 +127,5 @@ cargo_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$log_dir/cargo-test.l
 e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$log_dir/playwright.log" | awk '{s += $1} END {print s + 0}')
 client_passed=$(grep -Eo '^# pass [0-9]+' "$log_dir/client.log" | awk '{s += $3} END {print s + 0}')
 smoke_passed=$(grep -Eo '^ *[0-9]+ passed' "$log_dir/smoke.log" | awk '{s += $1} END {print s + 0}')
-printf '\nsummary: %d passed, 0 failed\n' "$((cargo_passed + e2e_passed + client_passed + smoke_passed))"
+lighthouse_passed=$(grep -Eo '^Lighthouse: [0-9]+ pages' "$log_dir/lighthouse.log" | awk '{print $2}')
+printf '\nsummary: %d passed, 0 failed\n' "$((cargo_passed + e2e_passed + client_passed + smoke_passed + ${lighthouse_passed:-0}))"

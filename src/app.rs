@@ -16,10 +16,10 @@ use crate::{
     ui::Seo,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path, SsrMode,
+    path, Lazy, LazyRoute, SsrMode,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -31,6 +31,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#14161a"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // The stylesheet's name carries its content hash (cached for a year).
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -47,7 +49,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthContext::provide();
     view! {
-        <Stylesheet id="leptos" href="/pkg/paddock.css"/>
         <Title formatter=|title: String| format!("{title} · Paddock")/>
         <Router>
             <a class="skip-link" href="#contenu">"Aller au contenu"</a>
@@ -62,17 +63,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/concessions") view=DealershipsPage ssr=SsrMode::Async/>
                     <Route path=path!("/connexion") view=LoginPage/>
                     <Route path=path!("/inscription") view=RegisterPage/>
-                    <Route path=path!("/espace") view=AccountPage/>
-                    <Route path=path!("/espace/assistant") view=AssistantPage/>
-                    <Route path=path!("/espace/rendez-vous") view=AppointmentsPage/>
-                    <Route path=path!("/espace/salons") view=RoomsPage/>
-                    <Route path=path!("/espace/conseiller") view=AdvisorChatPage/>
-                    <Route path=path!("/admin") view=AdminPage/>
-                    <Route path=path!("/admin/agenda") view=AgendaPage/>
-                    <Route path=path!("/admin/salons") view=AdminRoomsPage/>
-                    <Route path=path!("/admin/conversations") view=AdminConversationsPage/>
-                    <Route path=path!("/admin/notifications") view=AdminNotificationsPage/>
-                    <Route path=path!("/admin/catalogue") view=AdminCataloguePage/>
+                    // Members' and advisors' pages: in a wasm chunk per area, fetched when
+                    // one opens (preloaded by the server-rendered page when it is the first).
+                    <Route path=path!("/espace") view={Lazy::<AccountRoute>::new()}/>
+                    <Route path=path!("/espace/assistant") view={Lazy::<AssistantRoute>::new()}/>
+                    <Route path=path!("/espace/rendez-vous") view={Lazy::<AppointmentsRoute>::new()}/>
+                    <Route path=path!("/espace/salons") view={Lazy::<RoomsRoute>::new()}/>
+                    <Route path=path!("/espace/conseiller") view={Lazy::<AdvisorChatRoute>::new()}/>
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()}/>
+                    <Route path=path!("/admin/agenda") view={Lazy::<AgendaRoute>::new()}/>
+                    <Route path=path!("/admin/salons") view={Lazy::<AdminRoomsRoute>::new()}/>
+                    <Route path=path!("/admin/conversations") view={Lazy::<AdminConversationsRoute>::new()}/>
+                    <Route path=path!("/admin/notifications") view={Lazy::<AdminNotificationsRoute>::new()}/>
+                    <Route path=path!("/admin/catalogue") view={Lazy::<AdminCatalogueRoute>::new()}/>
                 </Routes>
             </main>
             <SiteFooter/>
@@ -196,3 +199,93 @@ fn NotFound() -> impl IntoView {
         </div>
     }
 }
+
+// The members' and the advisors' pages are split out of the main wasm (`cargo leptos
+// build --split`) in two chunks, one per area: a visitor on the public site never
+// downloads the chat, the assistant or the advisors' tools; a customer's first member
+// page brings every member page along (one request, code the pages share stays
+// together). Each page loads its own data once its code is in, so `data` starts nothing.
+
+/// The pages of a customer's space (`/espace…`).
+#[derive(Clone, Copy)]
+enum MemberPage {
+    Account,
+    Assistant,
+    Appointments,
+    Rooms,
+    AdvisorChat,
+}
+
+/// Every member page, in the members' chunk.
+#[lazy]
+fn member_page(page: MemberPage) -> AnyView {
+    match page {
+        MemberPage::Account => view! { <AccountPage/> }.into_any(),
+        MemberPage::Assistant => view! { <AssistantPage/> }.into_any(),
+        MemberPage::Appointments => view! { <AppointmentsPage/> }.into_any(),
+        MemberPage::Rooms => view! { <RoomsPage/> }.into_any(),
+        MemberPage::AdvisorChat => view! { <AdvisorChatPage/> }.into_any(),
+    }
+}
+
+/// The advisors' pages (`/admin…`).
+#[derive(Clone, Copy)]
+enum AdvisorPage {
+    Dashboard,
+    Agenda,
+    Rooms,
+    Conversations,
+    Notifications,
+    Catalogue,
+}
+
+/// Every advisor page, in the advisors' chunk.
+#[lazy]
+fn advisor_page(page: AdvisorPage) -> AnyView {
+    match page {
+        AdvisorPage::Dashboard => view! { <AdminPage/> }.into_any(),
+        AdvisorPage::Agenda => view! { <AgendaPage/> }.into_any(),
+        AdvisorPage::Rooms => view! { <AdminRoomsPage/> }.into_any(),
+        AdvisorPage::Conversations => view! { <AdminConversationsPage/> }.into_any(),
+        AdvisorPage::Notifications => view! { <AdminNotificationsPage/> }.into_any(),
+        AdvisorPage::Catalogue => view! { <AdminCataloguePage/> }.into_any(),
+    }
+}
+
+/// One route type per page (what `Lazy::<…>` needs), each asking its area's chunk for
+/// its view.
+macro_rules! split_route {
+    ($route:ident, $area:ident, $page:expr) => {
+        struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                $area($page).await
+            }
+        }
+    };
+}
+
+split_route!(AccountRoute, member_page, MemberPage::Account);
+split_route!(AssistantRoute, member_page, MemberPage::Assistant);
+split_route!(AppointmentsRoute, member_page, MemberPage::Appointments);
+split_route!(RoomsRoute, member_page, MemberPage::Rooms);
+split_route!(AdvisorChatRoute, member_page, MemberPage::AdvisorChat);
+split_route!(AdminRoute, advisor_page, AdvisorPage::Dashboard);
+split_route!(AgendaRoute, advisor_page, AdvisorPage::Agenda);
+split_route!(AdminRoomsRoute, advisor_page, AdvisorPage::Rooms);
+split_route!(
+    AdminConversationsRoute,
+    advisor_page,
+    AdvisorPage::Conversations
+);
+split_route!(
+    AdminNotificationsRoute,
+    advisor_page,
+    AdvisorPage::Notifications
+);
+split_route!(AdminCatalogueRoute, advisor_page, AdvisorPage::Catalogue);

@@ -42,15 +42,19 @@ pub fn hydrate() {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    leptos::mount::hydrate_body(move || {
-        provide_context(ui::SiteUrl(origin));
-        view! { <app::App/> }
+    // Asynchronous hydration: a page split out of the main wasm (`Lazy` routes) hydrates
+    // once its chunk is in. (`hydrate_from_async` sets up Leptos' executor.)
+    wasm_bindgen_futures::spawn_local(async move {
+        let document_body = leptos::prelude::document()
+            .body()
+            .expect("the page has a body");
+        let mounted = leptos::mount::hydrate_from_async(document_body.clone(), move || {
+            provide_context(ui::SiteUrl(origin));
+            view! { <app::App/> }
+        })
+        .await;
+        mounted.forget();
+        // Lets tests and styles know the page is interactive.
+        let _ = document_body.set_attribute("data-hydrated", "true");
     });
-    // Lets tests and styles know the page is interactive.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
 }

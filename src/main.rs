@@ -17,7 +17,7 @@ use paddock::{
     auth::server::AdminSetupError,
     config::Settings,
     monitoring::{self, server::MonitoringOptions},
-    server::{db, observability, AppState},
+    server::{assets, db, observability, AppState},
     site,
 };
 use std::{net::SocketAddr, process::ExitCode, time::Duration};
@@ -117,6 +117,7 @@ async fn run(settings: Settings) -> Result<(), String> {
         .or_else(|_| get_configuration(None))
         .map_err(|e| format!("Leptos configuration: {e}"))?
         .leptos_options;
+    assets::check_hash_file(&leptos_options)?;
     let address = leptos_options.site_addr;
 
     // Expired sessions are deleted in the background.

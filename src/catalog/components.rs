@@ -74,7 +74,7 @@ pub fn HomePage() -> impl IntoView {
             description="Paddock, la plateforme client du groupe moto : la gamme et les concessions, conseillers de vente en direct, assistant d’entretien et prise de rendez-vous, salons entre motards et offres en temps réel."
             path="/"
         />
-        <JsonLd data=jsonld::organization(&site_url())/>
+        <JsonLd data=move || jsonld::organization(&site_url())/>
         <section class="hero">
             <div class="hero-inner">
                 <p class="eyebrow">"Groupe moto · concessions en France"</p>
@@ -289,16 +289,24 @@ fn ModelDetail(model: Model) -> impl IntoView {
     let range = RangeFilter {
         usage: Some(model.usage),
     };
-    let product = jsonld::product(&base, &model);
-    let breadcrumbs = jsonld::breadcrumbs(
-        &base,
-        &[
-            ("Accueil", "/"),
-            ("Motos", "/motos"),
-            (model.usage.range_title(), &range.path()),
-            (&model.name, &path),
-        ],
-    );
+    let product = {
+        let (base, model) = (base.clone(), model.clone());
+        move || jsonld::product(&base, &model)
+    };
+    let breadcrumbs = {
+        let (base, model, path) = (base.clone(), model.clone(), path.clone());
+        move || {
+            jsonld::breadcrumbs(
+                &base,
+                &[
+                    ("Accueil", "/"),
+                    ("Motos", "/motos"),
+                    (model.usage.range_title(), &range.path()),
+                    (&model.name, &path),
+                ],
+            )
+        }
+    };
     // The assistant's entry point: a member page, so a visitor goes through the login
     // page and comes back here. A full page load (rel=external), for the server's guard.
     let book = format!("/espace/assistant?essai={}", model.slug);
@@ -423,7 +431,10 @@ pub fn DealershipsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Chargement…"</p> }>
                 {move || dealers.get().map(|result| match result {
                     Ok(list) => view! {
-                        <JsonLd data=jsonld::auto_dealers(&site_url(), &list)/>
+                        <JsonLd data={
+                            let list = list.clone();
+                            move || jsonld::auto_dealers(&site_url(), &list)
+                        }/>
                         <ul class="card-grid">
                             {list.into_iter().map(|dealer| view! { <DealershipCard dealer/> }).collect_view()}
                         </ul>

@@ -38,20 +38,21 @@ pub async fn page_guard(State(state): State<AppState>, request: Request, next: N
                 .unwrap_or(&path);
             Redirect::to(&login_path(target, status.is_expired())).into_response()
         }
-        Access::Denied => forbidden_page(),
+        Access::Denied => forbidden_page(&super::assets::stylesheet_href(&state.leptos_options)),
     }
 }
 
 /// A complete page (no script) so the refusal is readable without the application.
-fn forbidden_page() -> Response {
-    const PAGE: &str = r#"<!DOCTYPE html>
+fn forbidden_page(stylesheet: &str) -> Response {
+    let page = format!(
+        r#"<!DOCTYPE html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Accès refusé · Paddock</title>
-<link rel="stylesheet" href="/pkg/paddock.css">
+<link rel="stylesheet" href="{stylesheet}">
 </head>
 <body>
 <main id="contenu" class="page page-narrow">
@@ -62,14 +63,15 @@ fn forbidden_page() -> Response {
 </section>
 </main>
 </body>
-</html>"#;
+</html>"#
+    );
     (
         StatusCode::FORBIDDEN,
         [(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
         )],
-        Html(PAGE),
+        Html(page),
     )
         .into_response()
 }

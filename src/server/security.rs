@@ -98,8 +98,9 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let is_asset = request.uri().path().starts_with("/pkg/");
+    let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
+    let status = response.status();
     let headers = response.headers_mut();
     let set = |headers: &mut HeaderMap, name: HeaderName, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
@@ -137,13 +138,11 @@ pub async fn security_headers(
         );
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
-        // Pages and API answers carry who is logged in: never store them in shared caches.
-        let policy = if is_asset {
-            "public, max-age=0, must-revalidate"
-        } else {
-            "no-store"
-        };
-        set(headers, header::CACHE_CONTROL, policy);
+        set(
+            headers,
+            header::CACHE_CONTROL,
+            super::assets::cache_policy(&path, status),
+        );
     }
     response
 }

@@ -53,10 +53,19 @@ pub fn Seo(
 }
 
 /// Structured data (schema.org) for search engines, as a JSON-LD data block. It is not
-/// executed, so the page's script policy does not apply to it.
+/// executed, so the page's script policy does not apply to it. `data` runs on the server
+/// only: hydration leaves a server-rendered `inner_html` as it is, so the browser's wasm
+/// carries neither the data nor the code that builds it.
 #[component]
-pub fn JsonLd(data: serde_json::Value) -> impl IntoView {
-    view! { <script type="application/ld+json">{json_ld_text(&data)}</script> }
+pub fn JsonLd(data: impl FnOnce() -> serde_json::Value + 'static) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let text = json_ld_text(&data());
+    #[cfg(not(feature = "ssr"))]
+    let text = {
+        drop(data);
+        String::new()
+    };
+    view! { <script type="application/ld+json" inner_html=text></script> }
 }
 
 /// JSON that can sit inside `<script>`: `<`, `>` and `&` are written as JSON escapes, so

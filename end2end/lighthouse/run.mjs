@@ -1,0 +1,72 @@
+// Lighthouse gate of the public site (issue 14): mobile emulation (Lighthouse's default:
+// Moto G Power, slow 4G and a 4x slower CPU, simulated), against the release server.
+// Every category of every page must score at least PADDOCK_LIGHTHOUSE_MIN (0.95).
+//
+//   PADDOCK_E2E_URL=http://127.0.0.1:3100 node end2end/lighthouse/run.mjs [report-dir]
+//
+// Lighthouse 12.2.3 is pinned (later releases need Node 22); Chromium is Debian's.
+import lighthouse from 'lighthouse';
+import * as chromeLauncher from 'chrome-launcher';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const base = process.env.PADDOCK_E2E_URL ?? 'http://127.0.0.1:3100';
+const minimum = Number(process.env.PADDOCK_LIGHTHOUSE_MIN ?? '0.95');
+const reportDir = process.argv[2];
+const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
+
+// A model page: the first of the catalogue, as a visitor finds it.
+async function firstModelPath() {
+  const html = await (await fetch(`${base}/motos`)).text();
+  const match = html.match(/href="(\/motos\/[a-z0-9-]+)"/);
+  if (!match) throw new Error('no model link on /motos');
+  return match[1];
+}
+
+const pages = ['/', '/connexion', '/inscription', '/motos', await firstModelPath()];
+
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage'],
+});
+const failures = [];
+const rows = [];
+try {
+  for (const path of pages) {
+    const result = await lighthouse(`${base}${path}`, {
+      port: chrome.port,
+      output: 'html',
+      logLevel: 'error',
+      onlyCategories: categories,
+    });
+    const lhr = result.lhr;
+    if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
+    const scores = Object.fromEntries(categories.map((c) => [c, lhr.categories[c].score]));
+    rows.push({ path, ...scores,
+      lcp_ms: Math.round(lhr.audits['largest-contentful-paint'].numericValue),
+      tbt_ms: Math.round(lhr.audits['total-blocking-time'].numericValue),
+      transfer_kib: Math.round(lhr.audits['total-byte-weight'].numericValue / 1024) });
+    for (const c of categories) {
+      if (scores[c] === null || scores[c] < minimum) {
+        const failed = Object.values(lhr.audits)
+          .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative'
+            && lhr.categories[c].auditRefs.some((r) => r.id === a.id && r.weight > 0))
+          .map((a) => `${a.id} (${a.displayValue ?? a.score})`);
+        failures.push(`${path} ${c} ${scores[c]} < ${minimum}: ${failed.join(', ') || 'no single audit below 0.9'}`);
+      }
+    }
+    if (reportDir) {
+      mkdirSync(reportDir, { recursive: true });
+      const name = path === '/' ? 'home' : path.slice(1).replaceAll('/', '_');
+      writeFileSync(join(reportDir, `${name}.html`), result.report);
+    }
+  }
+} finally {
+  await chrome.kill();
+}
+console.table(rows);
+if (failures.length > 0) {
+  console.error(`Lighthouse below ${minimum}:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`Lighthouse: ${pages.length} pages, every category at least ${minimum}`);
