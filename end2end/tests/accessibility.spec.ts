@@ -62,7 +62,8 @@ async function expectAccessible(page: Page, state: string) {
         `(${violation.helpUrl})\n      ${(node.failureSummary ?? "").replace(/\s*\n\s*/g, " ")}`,
     ),
   );
-  expect.soft(found, `${state} (${new URL(page.url()).pathname}): axe-core violations`).toEqual([]);
+  const { pathname, search } = new URL(page.url());
+  expect.soft(found, `${state} (${pathname}${search}): axe-core violations`).toEqual([]);
 }
 
 async function visitPages(page: Page, paths: string[], who: string) {
