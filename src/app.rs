@@ -92,9 +92,11 @@ fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="header-inner">
-                <a href="/" class="brand" aria-label="Paddock, accueil">
+                // Named by its visible text (WCAG 2.5.3, label in name): « Paddock, accueil ».
+                <a href="/" class="brand">
                     <span class="brand-mark" aria-hidden="true">"P"</span>
                     <span class="brand-name">"Paddock"</span>
+                    <span class="visually-hidden">", accueil"</span>
                 </a>
                 // Customers' notifications stay in reach, outside the collapsible menu.
                 <Transition fallback=|| ()>

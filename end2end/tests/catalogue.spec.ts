@@ -2,21 +2,8 @@
 // range, filters it, opens a model and books a test ride through login and the
 // assistant; the structured data parse; the pages work without JavaScript; an advisor
 // edits, hides and shows a model.
-import { expect, request, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, gotoHydrated, login, mainNav } from "./helpers";
-
-/** A customer registered apart from the page (the page's browser stays a visitor). */
-async function newCustomer(baseURL: string) {
-  const account = { email: `essai.${Date.now()}@paddock.test`, password: "essai-moto-2026" };
-  const api = await request.newContext({ baseURL });
-  const response = await api.post("/api/session/register", {
-    form: { email: account.email, display_name: "Alex Essai", password: account.password },
-    headers: { origin: new URL(baseURL).origin },
-  });
-  expect(response.ok()).toBeTruthy();
-  await api.dispose();
-  return account;
-}
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ADMIN, gotoHydrated, login, mainNav, newCustomer } from "./helpers";
 
 /** The page's JSON-LD blocks, parsed. */
 async function structuredData(page: Page): Promise<Record<string, any>[]> {

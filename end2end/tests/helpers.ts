@@ -1,4 +1,4 @@
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, request, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
 
 export const ADMIN = { email: "claire.martin@paddock.test", password: "PaddockAdmin2026!", name: "Claire Martin" };
 export const CUSTOMER = { email: "julie.petit@paddock.test", password: "PaddockClient2026!", name: "Julie Petit" };
@@ -28,8 +28,9 @@ export async function signedIn(
   account: { email: string; password: string },
   home: RegExp,
   path: string,
+  options: BrowserContextOptions = {},
 ): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  const page = await (await browser.newContext({ locale: "fr-FR", ...options })).newPage();
   await login(page, account);
   await expect(page).toHaveURL(home);
   await gotoHydrated(page, path);
@@ -44,4 +45,35 @@ export async function customerOnRooms(browser: Browser, account: { email: string
   await gotoHydrated(page, "/espace/salons");
   await expect(page.getByRole("status")).toHaveText("Connecté");
   return page;
+}
+
+/** A customer registered apart from any page (a page's browser stays a visitor). */
+export async function newCustomer(baseURL: string, displayName = "Alex Essai") {
+  const account = {
+    email: `essai.${Date.now()}.${Math.floor(Math.random() * 1e6)}@paddock.test`,
+    password: "essai-moto-2026",
+    name: displayName,
+  };
+  const api = await request.newContext({ baseURL });
+  const response = await api.post("/api/session/register", {
+    form: { email: account.email, display_name: displayName, password: account.password },
+    headers: { origin: new URL(baseURL).origin },
+  });
+  expect(response.ok()).toBeTruthy();
+  await api.dispose();
+  return account;
+}
+
+/** Claire on her dashboard, marked available for live chat. */
+export async function availableAdvisor(browser: Browser, options: BrowserContextOptions = {}) {
+  const admin = await signedIn(browser, ADMIN, /\/admin$/, "/admin", options);
+  const desk = admin.getByRole("region", { name: "Chat conseiller" });
+  await expect(desk.getByRole("status")).toHaveText("Connecté");
+  const available = desk.locator("#advisor-available");
+  await expect(available).toBeEnabled();
+  if (!(await available.isChecked())) {
+    await available.check();
+  }
+  await expect(desk.getByText("Disponible pour le chat", { exact: true })).toBeVisible();
+  return { admin, desk };
 }

@@ -39,7 +39,7 @@ test("an advisor's notification reaches a customer on another page at once, as a
   await bell.click();
   const centre = julie.getByRole("region", { name: "Centre de notifications" });
   await expect(centre).toContainText(title);
-  await centre.getByRole("button", { name: `Marquer « ${title} » comme lue` }).click();
+  await centre.getByRole("button", { name: `Marquer comme lue la notification « ${title} »` }).click();
   await expect(bell).toHaveAccessibleName(unreadLabel(before));
 });
 

@@ -1,23 +1,9 @@
-import { expect, test, type Browser } from "@playwright/test";
-import { ADMIN, signedIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { availableAdvisor, signedIn } from "./helpers";
 
 const THOMAS = { email: "thomas.durand@paddock.test", password: "PaddockClient2026!" };
 const LEA = { email: "lea.fournier@paddock.test", password: "PaddockClient2026!" };
 const HUGO = { email: "hugo.moreau@paddock.test", password: "PaddockClient2026!" };
-
-/** Claire on her dashboard, marked available for live chat. */
-async function availableAdvisor(browser: Browser) {
-  const admin = await signedIn(browser, ADMIN, /\/admin$/, "/admin");
-  const desk = admin.getByRole("region", { name: "Chat conseiller" });
-  await expect(desk.getByRole("status")).toHaveText("Connecté");
-  const available = desk.locator("#advisor-available");
-  await expect(available).toBeEnabled();
-  if (!(await available.isChecked())) {
-    await available.check();
-  }
-  await expect(desk.getByText("Disponible pour le chat", { exact: true })).toBeVisible();
-  return { admin, desk };
-}
 
 test("while no advisor is available, the request button is disabled and says why", async ({ browser }) => {
   const thomas = await signedIn(browser, THOMAS, /\/espace$/, "/espace/conseiller");

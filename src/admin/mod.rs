@@ -114,7 +114,8 @@ fn Overview(overview: AccountsOverview) -> impl IntoView {
         </section>
         <section aria-labelledby="accounts-title" class="section card">
             <h2 id="accounts-title">"Dernières inscriptions"</h2>
-            <div class="table-scroll">
+            // Scrolls sideways on phones: reachable and named for keyboard users.
+            <div class="table-scroll" role="region" aria-labelledby="accounts-title" tabindex="0">
                 <table class="table">
                     <thead>
                         <tr><th scope="col">"Nom"</th><th scope="col">"E-mail"</th><th scope="col">"Profil"</th><th scope="col">"Inscription"</th></tr>

@@ -66,7 +66,7 @@ pub fn AssistantPage() -> impl IntoView {
 
 #[component]
 fn Conversation(conversation: BotView, send: ServerAction<SendAnswer>) -> impl IntoView {
-    let log = NodeRef::<leptos::html::Ol>::new();
+    let log = NodeRef::<leptos::html::Div>::new();
     let input = NodeRef::<leptos::html::Input>::new();
     // Keep the newest line in view and clear the field after each answer.
     Effect::new(move |_| {
@@ -85,7 +85,10 @@ fn Conversation(conversation: BotView, send: ServerAction<SendAnswer>) -> impl I
     } = conversation;
     view! {
         <section class="card bot" aria-label="Conversation avec l’assistant">
-            <ol class="bot-log" role="log" aria-live="polite" node_ref=log>
+            // The live log wraps the list (a list keeps its role, its items their list);
+            // it scrolls, so it takes the focus for keyboard users.
+            <div class="bot-log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0" node_ref=log>
+                <ol class="bot-lines">
                 {lines.into_iter().map(|line| {
                     let (class, who) = if line.from_bot { ("bot-line from-bot", "Assistant") } else { ("bot-line from-me", "Vous") };
                     view! {
@@ -95,7 +98,8 @@ fn Conversation(conversation: BotView, send: ServerAction<SendAnswer>) -> impl I
                         </li>
                     }
                 }).collect_view()}
-            </ol>
+                </ol>
+            </div>
             <div class="quick-replies" role="group" aria-label="Réponses proposées">
                 {quick_replies.into_iter().map(|choice| view! {
                     <ActionForm action=send attr:class="quick-reply-form">
@@ -190,14 +194,15 @@ pub fn AgendaPage() -> impl IntoView {
                             </nav>
                             <div class="week-nav">
                                 <a href=format!("/admin/agenda?calendrier={}&semaine={}", current.as_str(), agenda.previous_week)>"← Semaine précédente"</a>
-                                <h2>"Semaine du " {agenda.week_start.clone()}</h2>
+                                <h2 id="week-title">"Semaine du " {agenda.week_start.clone()}</h2>
                                 <a href=format!("/admin/agenda?calendrier={}&semaine={}", current.as_str(), agenda.next_week)>"Semaine suivante →"</a>
                             </div>
                             {if agenda.appointments.is_empty() {
                                 view! { <p class="card">"Aucun rendez-vous cette semaine."</p> }.into_any()
                             } else {
                                 view! {
-                                    <div class="card table-scroll">
+                                    // Scrolls sideways on phones: reachable and named for keyboard users.
+                                    <div class="card table-scroll" role="region" aria-labelledby="week-title" tabindex="0">
                                         <table class="table">
                                             <thead><tr><th scope="col">"Créneau"</th><th scope="col">"Client"</th></tr></thead>
                                             <tbody>

@@ -609,7 +609,8 @@ fn ModelTable(models: Vec<Model>, visibility: ServerAction<SetModelHidden>) -> i
     view! {
         <section class="card section" aria-labelledby="models-title">
             <h2 id="models-title">{format!("Modèles ({})", models.len())}</h2>
-            <div class="table-scroll">
+            // Scrolls sideways on phones: reachable and named for keyboard users.
+            <div class="table-scroll" role="region" aria-labelledby="models-title" tabindex="0">
                 <table class="table">
                     <thead>
                         <tr>

@@ -137,7 +137,8 @@ pub fn UnreadBadge(state: RwSignal<ChatState>, channel: Uuid) -> impl IntoView {
             } else {
                 "1 non lu".to_string()
             };
-            view! { <span class="unread" aria-label=label.clone() title=label>{unread}</span> }
+            // An image of the count, named in words (a plain span may not carry aria-label).
+            view! { <span class="unread" role="img" aria-label=label.clone() title=label>{unread}</span> }
         })
     }
 }
@@ -219,11 +220,14 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                     "Messages précédents"
                 </button>
             </Show>
-            <ol
-                class="messages"
+            // The live log wraps the list (a list keeps its role, its items their list);
+            // it scrolls, so it takes the focus for keyboard users.
+            <div
+                class="messages-scroll"
                 role="log"
                 aria-live="polite"
                 aria-label="Messages"
+                tabindex="0"
                 // Scrolling up to the oldest message held loads the page before it.
                 on:scroll=move |event| {
                     let list = event_target::<leptos::web_sys::Element>(&event);
@@ -233,6 +237,7 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                     }
                 }
             >
+            <ol class="messages">
                 <For
                     each=move || state.with(|s| s.channels.get(&channel).map(|c| c.messages.values().cloned().collect::<Vec<_>>()).unwrap_or_default())
                     key=|m| m.seq
@@ -270,6 +275,7 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                     }
                 </For>
             </ol>
+            </div>
             <p class="typing" aria-live="polite">
                 {move || {
                     let names = state.with(|s| s.channels.get(&channel).map(|c| c.typing.clone()).unwrap_or_default());
@@ -358,7 +364,7 @@ fn MemberList(client: ChatClient, room: Uuid) -> impl IntoView {
                         let can_write = member.customer && Some(user_id) != me();
                         view! {
                             <li class="member">
-                                <span class="presence" class:online=member.online
+                                <span class="presence" class:online=member.online role="img"
                                     aria-label=if member.online { "en ligne" } else { "hors ligne" }></span>
                                 {member.name.clone()}
                                 {can_write.then(|| view! {

@@ -19,12 +19,13 @@ fn NotificationText(title: String, body: String) -> impl IntoView {
     }
 }
 
-/// Marks one notification read; its label names it for screen readers.
+/// Marks one notification read; its label names it for screen readers, and begins with
+/// the visible text (label in name: « Marquer comme lue » is what voice users say).
 #[component]
 fn MarkRead(id: i64, title: String, mark: Action<Option<i64>, ()>) -> impl IntoView {
     view! {
         <button type="button" class="link-button"
-            aria-label=format!("Marquer « {title} » comme lue")
+            aria-label=format!("Marquer comme lue la notification « {title} »")
             on:click=move |_| { mark.dispatch(Some(id)); }>"Marquer comme lue"</button>
     }
 }
@@ -95,7 +96,10 @@ pub fn NotificationCenter() -> impl IntoView {
                 <svg class="bell" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
                     <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"/>
                 </svg>
+                // The visible text (« Notifications 3 ») reads as words within the name
+                // (label in name): the space between the label and the count matters.
                 <span class="notification-label" aria-hidden="true">"Notifications"</span>
+                " "
                 <Show when=move || { unread.get() > 0 }>
                     <span class="unread" aria-hidden="true">{move || unread.get()}</span>
                 </Show>
@@ -135,7 +139,8 @@ pub fn NotificationCenter() -> impl IntoView {
 #[component]
 fn Toasts(inbox: RwSignal<Inbox>, mark: Action<Option<i64>, ()>) -> impl IntoView {
     view! {
-        <div class="toasts" aria-live="polite" aria-label="Nouvelles notifications">
+        // A named region (a plain div may not carry aria-label), polite live region too.
+        <div class="toasts" role="region" aria-live="polite" aria-label="Nouvelles notifications">
             <For each=move || inbox.with(|i| i.toasts.clone()) key=|n| n.id let:toast>
                 {
                     let id = toast.id;
@@ -294,7 +299,8 @@ pub fn AdminNotificationsPage() -> impl IntoView {
                     {move || sent.get().map(|result| match result {
                         Ok(list) if list.is_empty() => view! { <p class="field-hint">"Aucune notification envoyée."</p> }.into_any(),
                         Ok(list) => view! {
-                            <div class="table-scroll">
+                            // Scrolls sideways on phones: reachable and named for keyboard users.
+                            <div class="table-scroll" role="region" aria-labelledby="sent-title" tabindex="0">
                                 <table class="table">
                                     <thead>
                                         <tr>
