@@ -530,6 +530,8 @@ async fn the_binary_promotes_a_customer_only_with_promote(pool: PgPool) {
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("DATABASE_URL", format!("{server_url}/{database}"))
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            // Leptos.toml names the site's files by hash; a test binary has no hash.txt.
+            .env("LEPTOS_HASH_FILES", "false")
             .env("PADDOCK_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
             .env("PADDOCK_SEED_DEMO_DATA", "false")
             .env("PADDOCK_METRICS_ADDR", "127.0.0.1:0")

@@ -43,6 +43,8 @@ impl Server {
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("DATABASE_URL", format!("{server_url}/{database}"))
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            // Leptos.toml names the site's files by hash; a test binary has no hash.txt.
+            .env("LEPTOS_HASH_FILES", "false")
             .env("PADDOCK_PUBLIC_URL", &base)
             .env("PADDOCK_METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
             .env("PADDOCK_SEED_DEMO_DATA", "true")
