@@ -124,25 +124,36 @@ select '10000000-0000-4000-8000-000000000006', n, '00000000-0000-4000-8000-00000
 from generate_series(1, 60) as n
 on conflict do nothing;
 
--- Advisor conversations: two past ones with their transcripts, a refused request, and
--- Emma's request waiting in the queue (an advisor who marks themself available sees it).
+-- Advisor conversations: two past ones with their transcripts and the customers' ratings,
+-- a refused request, an expired one, and Emma's request waiting in the queue (an advisor
+-- who marks themself available sees it; it expires 30 minutes after it was made).
 insert into channels (id, kind, last_seq) values
     ('50000000-0000-4000-8000-000000000001', 'support', 4),
     ('50000000-0000-4000-8000-000000000002', 'support', 3)
 on conflict do nothing;
 
-insert into support_requests (id, customer_id, topic, status, created_at, decided_at, advisor_id, reason, channel_id, ended_at) values
+insert into support_requests (id, customer_id, topic, status, created_at, decided_at, advisor_id, reason, channel_id, ended_at,
+                              expires_at, rating, rating_comment, rated_at) values
     ('51000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000101', 'Reprise de ma Street 900',
      'accepted', now() - interval '12 days', now() - interval '12 days' + interval '2 minutes',
-     '00000000-0000-4000-8000-000000000001', null, '50000000-0000-4000-8000-000000000001', now() - interval '12 days' + interval '20 minutes'),
+     '00000000-0000-4000-8000-000000000001', null, '50000000-0000-4000-8000-000000000001', now() - interval '12 days' + interval '20 minutes',
+     now() - interval '12 days' + interval '30 minutes', 5, 'Réponse rapide et estimation claire, merci Claire !',
+     now() - interval '12 days' + interval '21 minutes'),
     ('51000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000102', 'Financement d’un roadster',
      'accepted', now() - interval '6 days', now() - interval '6 days' + interval '1 minute',
-     '00000000-0000-4000-8000-000000000002', null, '50000000-0000-4000-8000-000000000002', now() - interval '6 days' + interval '15 minutes'),
+     '00000000-0000-4000-8000-000000000002', null, '50000000-0000-4000-8000-000000000002', now() - interval '6 days' + interval '15 minutes',
+     now() - interval '6 days' + interval '30 minutes', 3, null, now() - interval '6 days' + interval '16 minutes'),
     ('51000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000104', null,
      'refused', now() - interval '3 days', now() - interval '3 days' + interval '4 minutes',
-     '00000000-0000-4000-8000-000000000001', 'Nous fermons dans cinq minutes : écrivez-nous demain dès 9 h.', null, null),
+     '00000000-0000-4000-8000-000000000001', 'Nous fermons dans cinq minutes : écrivez-nous demain dès 9 h.', null, null,
+     now() - interval '3 days' + interval '30 minutes', null, null, null),
+    -- Léa's request of yesterday that no advisor took in time.
+    ('51000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000105', 'Garantie de ma Trail 700',
+     'expired', now() - interval '1 day', now() - interval '1 day' + interval '30 minutes', null, null, null, null,
+     now() - interval '1 day' + interval '30 minutes', null, null, null),
     ('51000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000103', 'Essai du trail 700 avant achat',
-     'pending', now() - interval '4 minutes', null, null, null, null, null)
+     'pending', now() - interval '4 minutes', null, null, null, null, null,
+     now() + interval '26 minutes', null, null, null)
 on conflict do nothing;
 
 insert into channel_members (channel_id, user_id, last_read_seq) values

@@ -16,13 +16,16 @@ use crate::{
     ui::Seo,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     path, Lazy, LazyRoute, SsrMode,
 };
 
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::MetaTags;
+    let files = crate::server::assets::MainFiles::of(&options);
     view! {
         <!DOCTYPE html>
         <html lang="fr">
@@ -32,12 +35,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#14161a"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 // The stylesheet's name carries its content hash (cached for a year).
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                <link rel="stylesheet" id="leptos" href=files.stylesheet.clone()/>
                 <AutoReload options=options.clone()/>
-                // Hydration starts when the browser is idle, its files fetched at low
-                // priority: the server-rendered page paints first (Lighthouse's LCP
-                // counted the 315 KB wasm otherwise), and is usable without them.
-                <HydrationScripts options defer=true/>
+                <HydrationAfterLoad options files/>
                 <MetaTags/>
             </head>
             <body>
@@ -45,6 +45,38 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Hydration once the page has loaded and the browser is idle, without resource hints:
+/// the server-rendered page is complete and usable without JavaScript, so its paint and
+/// its images come first. (`HydrationScripts` preloads the 315 KB main wasm from the
+/// `<head>`, which Lighthouse's simulated LCP then waited for.)
+#[cfg(feature = "ssr")]
+#[component]
+fn HydrationAfterLoad(
+    options: LeptosOptions,
+    files: crate::server::assets::MainFiles,
+) -> impl IntoView {
+    // Leptos' own component, for what it provides to the routes (the split chunks'
+    // manifest, which server-rendered lazy routes preload); its tags are not used.
+    let _ = leptos::hydration::HydrationScripts(
+        leptos::hydration::HydrationScriptsProps::builder()
+            .options(options)
+            .build(),
+    );
+    let script = format!(
+        "(function(script, wasm) {{\
+            const hydrate = () => import(script)\
+                .then((mod) => mod.default({{ module_or_path: wasm }}).then(() => mod.hydrate()));\
+            const whenIdle = () => 'requestIdleCallback' in window\
+                ? requestIdleCallback(hydrate, {{ timeout: 2000 }})\
+                : setTimeout(hydrate, 0);\
+            if (document.readyState === 'complete') whenIdle();\
+            else addEventListener('load', whenIdle, {{ once: true }});\
+        }})({:?}, {:?});",
+        files.script, files.wasm
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
 #[component]

@@ -82,6 +82,9 @@ pub struct Settings {
     pub chat_post_queue: usize,
     /// An available advisor with no open connection for this long becomes unavailable.
     pub advisor_grace_seconds: u64,
+    /// A request for an advisor that no advisor took for this long expires (the
+    /// customer is told and may ask again).
+    pub support_request_expiry_seconds: u64,
     /// A notification stream carries a keep-alive comment this often (1 to 25 seconds),
     /// so that proxies do not close it.
     pub sse_keep_alive_seconds: u64,
@@ -125,6 +128,7 @@ impl Default for Settings {
             ws_write_timeout_seconds: 10,
             chat_post_queue: 4096,
             advisor_grace_seconds: 30,
+            support_request_expiry_seconds: 30 * 60,
             sse_keep_alive_seconds: 15,
             client_error_reports_per_minute: 10,
             slow_request_ms: 1_000,

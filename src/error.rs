@@ -54,6 +54,10 @@ pub enum ErrorCode {
     TooManyConnections,
     /// Another catalogue model already has this page address (slug).
     SlugTaken,
+    /// The customer already rated this conversation.
+    AlreadyRated,
+    /// The conversation is still open: it can be rated once it has ended.
+    ConversationOngoing,
 }
 
 impl ErrorCode {
@@ -72,7 +76,9 @@ impl ErrorCode {
             | ErrorCode::RoomFull
             | ErrorCode::NoAdvisorAvailable
             | ErrorCode::RequestPending
-            | ErrorCode::AlreadyTaken => 409,
+            | ErrorCode::AlreadyTaken
+            | ErrorCode::AlreadyRated
+            | ErrorCode::ConversationOngoing => 409,
             ErrorCode::RoomClosed | ErrorCode::ConversationEnded => 410,
             ErrorCode::NotMember => 403,
             ErrorCode::MessageTooLong => 422,

@@ -23,6 +23,7 @@ use crate::{
         guard, observability, security, seo, AppState,
     },
     support::{
+        alerts::SupportAlerts,
         delivery::SupportEvents,
         socket::{Support, SupportSocket},
     },
@@ -64,6 +65,7 @@ pub async fn start(state: AppState) -> Result<Router, sqlx::Error> {
     let realtime = &state.realtime;
     let chat = Chat::new(state.pool.clone(), &state.settings, realtime.limits.clone());
     let support = Support::new(state.pool.clone(), &state.settings, realtime.limits.clone());
+    let alerts = SupportAlerts::new(state.pool.clone(), realtime.streams.clone());
     let bus = Bus::default()
         .on(
             crate::chat::server::events::TOPIC,
@@ -72,11 +74,14 @@ pub async fn start(state: AppState) -> Result<Router, sqlx::Error> {
                 connections: realtime.connections.clone(),
             }),
         )
+        // After the sockets: a customer's other pages learn of an advisor's message.
+        .on(crate::chat::server::events::TOPIC, alerts.clone())
         .on(
             crate::support::events::TOPIC,
             Arc::new(SupportEvents {
                 pool: state.pool.clone(),
                 connections: realtime.connections.clone(),
+                alerts,
             }),
         )
         .on(

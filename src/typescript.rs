@@ -10,8 +10,10 @@ use crate::{
     notifications::SentNotification,
     protocol::{
         chat::{ChatMessage, ChatRequest, DirectSummary, Member, RoomSummary},
-        notifications::{Notification, StreamEvent, SSE_EVENT},
-        support::{QueuedRequest, SupportConversation, SupportRequest, WaitingRequest},
+        notifications::{
+            Notification, StreamEvent, SupportAlert, SupportAlertKind, SSE_EVENT, SUPPORT_SSE_EVENT,
+        },
+        support::{QueuedRequest, Rating, SupportConversation, SupportRequest, WaitingRequest},
         ClientFrame, ClientMessage, ServerMessage, PROTOCOL_VERSION,
     },
 };
@@ -47,7 +49,10 @@ fn render() -> String {
         declaration::<QueuedRequest>(&cfg),
         declaration::<WaitingRequest>(&cfg),
         declaration::<SupportConversation>(&cfg),
+        declaration::<Rating>(&cfg),
         declaration::<StreamEvent>(&cfg),
+        declaration::<SupportAlert>(&cfg),
+        declaration::<SupportAlertKind>(&cfg),
         declaration::<Notification>(&cfg),
         declaration::<SentNotification>(&cfg),
         declaration::<CustomerHit>(&cfg),
@@ -61,6 +66,8 @@ fn render() -> String {
          \n\
          /** The SSE event name of a notification. */\n\
          export const SSE_EVENT = {SSE_EVENT:?};\n\
+         /** The SSE event name of a live chat alert (no id: never replayed). */\n\
+         export const SUPPORT_SSE_EVENT = {SUPPORT_SSE_EVENT:?};\n\
          \n\
          {}",
         declarations.join("\n")

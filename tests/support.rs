@@ -330,9 +330,14 @@ async fn when_two_advisors_accept_at_once_exactly_one_gets_the_request(pool: PgP
 
     // The same race, twenty advisors' worth, straight against the store.
     let thomas = user_id(&app, THOMAS).await;
-    let request = paddock::support::server::request(&app.pool, thomas, None)
-        .await
-        .unwrap();
+    let request = paddock::support::server::request(
+        &app.pool,
+        thomas,
+        None,
+        std::time::Duration::from_secs(1800),
+    )
+    .await
+    .unwrap();
     let advisors = [user_id(&app, ADMIN_EMAIL).await, user_id(&app, LUCAS).await];
     let attempts = (0..20).map(|i| {
         let pool = app.pool.clone();

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 const base = process.env.PADDOCK_E2E_URL ?? 'http://127.0.0.1:3100';
 const minimums = {
-  performance: Number(process.env.PADDOCK_LIGHTHOUSE_MIN_PERFORMANCE ?? '0.90'),
+  performance: Number(process.env.PADDOCK_LIGHTHOUSE_MIN_PERFORMANCE ?? '0.95'),
   accessibility: 0.95,
   'best-practices': 0.95,
   seo: 0.95,
@@ -40,35 +40,54 @@ const chrome = await chromeLauncher.launch({
 });
 const failures = [];
 const rows = [];
+
+async function audit(path) {
+  const result = await lighthouse(`${base}${path}`, {
+    port: chrome.port,
+    output: 'html',
+    logLevel: 'error',
+    onlyCategories: categories,
+  });
+  const lhr = result.lhr;
+  if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
+  const scores = Object.fromEntries(categories.map((c) => [c, lhr.categories[c].score]));
+  return { lhr, scores, report: result.report };
+}
+
+function belowMinimum(scores) {
+  return categories.some((c) => scores[c] === null || scores[c] < minimums[c]);
+}
+
 try {
   for (const path of pages) {
-    const result = await lighthouse(`${base}${path}`, {
-      port: chrome.port,
-      output: 'html',
-      logLevel: 'error',
-      onlyCategories: categories,
-    });
-    const lhr = result.lhr;
-    if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
-    const scores = Object.fromEntries(categories.map((c) => [c, lhr.categories[c].score]));
-    rows.push({ path, ...scores,
+    const runs = [await audit(path)];
+    if (belowMinimum(runs[0].scores)) {
+      runs.push(await audit(path), await audit(path));
+    }
+    // The median run by performance: its own figures, whole.
+    runs.sort((a, b) => a.scores.performance - b.scores.performance);
+    const { lhr, scores, report } = runs[Math.floor(runs.length / 2)];
+    rows.push({ path, runs: runs.length, ...scores,
       lcp_ms: Math.round(lhr.audits['largest-contentful-paint'].numericValue),
       tbt_ms: Math.round(lhr.audits['total-blocking-time'].numericValue),
       transfer_kib: Math.round(lhr.audits['total-byte-weight'].numericValue / 1024) });
     for (const c of categories) {
       const minimum = minimums[c];
-      if (scores[c] === null || scores[c] < minimum) {
+      // Each category's median over the runs.
+      const values = runs.map((r) => r.scores[c] ?? 0).sort((a, b) => a - b);
+      const median = values[Math.floor(values.length / 2)];
+      if (median < minimum) {
         const failed = Object.values(lhr.audits)
           .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative'
             && lhr.categories[c].auditRefs.some((r) => r.id === a.id && r.weight > 0))
           .map((a) => `${a.id} (${a.displayValue ?? a.score})`);
-        failures.push(`${path} ${c} ${scores[c]} < ${minimum}: ${failed.join(', ') || 'no single audit below 0.9'}`);
+        failures.push(`${path} ${c} ${median} (runs: ${values.join(', ')}) < ${minimum}: ${failed.join(', ') || 'no single audit below 0.9'}`);
       }
     }
     if (reportDir) {
       mkdirSync(reportDir, { recursive: true });
       const name = path === '/' ? 'home' : path.slice(1).replaceAll('/', '_');
-      writeFileSync(join(reportDir, `${name}.html`), result.report);
+      writeFileSync(join(reportDir, `${name}.html`), report);
     }
   }
 } finally {
@@ -79,4 +98,4 @@ if (failures.length > 0) {
   console.error(`Lighthouse below its minimum:\n  ${failures.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`Lighthouse: ${pages.length} pages, performance at least ${minimums.performance}, accessibility, best practices and SEO at least 0.95`);
+console.log(`Lighthouse: ${pages.length} pages, performance at least ${minimums.performance}, accessibility, best practices and SEO at least 0.95 (median of three runs for a page below on its first)`);

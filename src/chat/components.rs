@@ -177,6 +177,9 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
     let closed = move || state.with(|s| s.channels.get(&channel).is_some_and(|c| c.closed));
     let joined = move || is_direct() || state.with(|s| s.joined.contains(&channel));
     let me = move || state.with(|s| s.me);
+    // « Vu » under my last message the other side of a conversation has read.
+    let seen =
+        Memo::new(move |_| state.with(|s| s.channels.get(&channel).and_then(|c| c.seen_seq(s.me))));
     // Messages on screen count as read.
     Effect::new(move |_| {
         if let Some(last) = state
@@ -246,6 +249,9 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
                     <li class="message" class:mine=move || Some(message.author_id) == me()>
                         <span class="message-author">{message.author_name.clone()}</span>
                         <span class="message-body">{message.body.clone()}</span>
+                        <Show when=move || is_direct() && seen.get() == Some(message.seq)>
+                            <span class="message-status seen">"Vu"</span>
+                        </Show>
                     </li>
                 </For>
                 <For

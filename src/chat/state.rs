@@ -59,6 +59,8 @@ pub struct Channel {
     pub closed: bool,
     /// Whether older messages exist before the first one held (unknown until asked).
     pub has_older: Option<bool>,
+    /// In a conversation: how far the other participant has read.
+    pub read_by_others: i64,
 }
 
 impl Channel {
@@ -68,6 +70,15 @@ impl Channel {
 
     pub fn first_seq(&self) -> Option<i64> {
         self.messages.keys().next().copied()
+    }
+
+    /// The last message of `me` the other side has read: where « Vu » goes.
+    pub fn seen_seq(&self, me: Option<Uuid>) -> Option<i64> {
+        self.messages
+            .range(..=self.read_by_others)
+            .rev()
+            .find(|(_, m)| Some(m.author_id) == me)
+            .map(|(seq, _)| *seq)
     }
 
     /// Whether to offer loading older messages.
@@ -299,6 +310,16 @@ impl ChatState {
                 }
                 self.directs.insert(direct.channel_id, direct);
             }
+            ServerMessage::ReadUpTo {
+                channel_id,
+                user_id,
+                seq,
+            } => {
+                if Some(user_id) != self.me {
+                    let channel = self.channels.entry(channel_id).or_default();
+                    channel.read_by_others = channel.read_by_others.max(seq);
+                }
+            }
             ServerMessage::Typing {
                 channel_id, name, ..
             } => {
@@ -356,7 +377,8 @@ impl ChatState {
             }
             ServerMessage::SupportQueue { .. }
             | ServerMessage::SupportStatus { .. }
-            | ServerMessage::SupportRefused { .. } => {}
+            | ServerMessage::SupportRefused { .. }
+            | ServerMessage::SupportExpired { .. } => {}
             // The page sends no `ref`: no frame of its own is answered `done`.
             ServerMessage::Done { .. } => {}
         }
@@ -680,6 +702,58 @@ mod tests {
     }
 
     #[test]
+    fn vu_goes_under_my_last_message_the_other_side_has_read() {
+        let mut state = ChatState::default();
+        let (me, other) = (Uuid::new_v4(), Uuid::new_v4());
+        state.apply(ServerMessage::Welcome {
+            user_id: me,
+            protocol: PROTOCOL_VERSION,
+        });
+        let channel = Uuid::new_v4();
+        let message = |seq: i64, author: Uuid| {
+            ServerMessage::Message(ChatMessage {
+                channel_id: channel,
+                seq,
+                author_id: author,
+                author_name: String::new(),
+                client_id: Uuid::new_v4(),
+                body: format!("n°{seq}"),
+                sent_at: String::new(),
+            })
+        };
+        for (seq, author) in [(1, me), (2, me), (3, other), (4, me)] {
+            state.apply(message(seq, author));
+        }
+        assert_eq!(
+            state.channels[&channel].seen_seq(Some(me)),
+            None,
+            "nothing read yet"
+        );
+        let read = |seq| ServerMessage::ReadUpTo {
+            channel_id: channel,
+            user_id: other,
+            seq,
+        };
+        state.apply(read(3));
+        assert_eq!(state.channels[&channel].seen_seq(Some(me)), Some(2));
+        state.apply(read(4));
+        assert_eq!(state.channels[&channel].seen_seq(Some(me)), Some(4));
+        state.apply(read(1));
+        assert_eq!(
+            state.channels[&channel].seen_seq(Some(me)),
+            Some(4),
+            "never back"
+        );
+        // My own marker on another device says nothing of the other side.
+        state.apply(ServerMessage::ReadUpTo {
+            channel_id: channel,
+            user_id: me,
+            seq: 9,
+        });
+        assert_eq!(state.channels[&channel].read_by_others, 4);
+    }
+
+    #[test]
     fn an_advisor_conversation_that_ends_closes_its_channel() {
         let mut state = ChatState::default();
         let customer = Uuid::new_v4();
@@ -698,6 +772,7 @@ mod tests {
             started_at: String::new(),
             ended: false,
             last_seq: 0,
+            rating: None,
         };
         let channel = conversation.channel_id;
         state.apply(ServerMessage::SupportOpened { conversation });

@@ -7,7 +7,10 @@ use super::{
     state::Inbox,
     MAX_BODY_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS,
 };
-use crate::ui::{day_of, every, ErrorAlert, Seo};
+use crate::{
+    protocol::notifications::SUPPORT_PAGE,
+    ui::{day_of, every, ErrorAlert, Seo},
+};
 use leptos::prelude::*;
 
 /// A notification's title and message, as the centre, toasts and the preview show them.
@@ -141,6 +144,22 @@ fn Toasts(inbox: RwSignal<Inbox>, mark: Action<Option<i64>, ()>) -> impl IntoVie
     view! {
         // A named region (a plain div may not carry aria-label), polite live region too.
         <div class="toasts" role="region" aria-live="polite" aria-label="Nouvelles notifications">
+            <For each=move || inbox.with(|i| i.alerts.clone()) key=|(key, _)| *key let:alert>
+                {
+                    let (key, alert) = alert;
+                    let (title, body) = alert.title_and_body();
+                    view! {
+                        <div class="toast toast-chat">
+                            <NotificationText title=title.clone() body/>
+                            <p class="notification-meta">
+                                <a class="notification-link" href=SUPPORT_PAGE>"Ouvrir le chat conseiller"</a>
+                            </p>
+                            <button type="button" class="toast-close" aria-label=format!("Fermer l’alerte « {title} »")
+                                on:click=move |_| inbox.update(|i| i.dismiss_alert(key))>"×"</button>
+                        </div>
+                    }
+                }
+            </For>
             <For each=move || inbox.with(|i| i.toasts.clone()) key=|n| n.id let:toast>
                 {
                     let id = toast.id;
@@ -187,6 +206,21 @@ fn open_stream(
             on_notification.as_ref().unchecked_ref(),
         )
         .ok()?;
+    let on_support =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
+            if let Ok(super::StreamEvent::SupportAlert(alert)) = serde_json::from_str(&text) {
+                support_alert(inbox, alert);
+            }
+        });
+    source
+        .add_event_listener_with_callback(
+            crate::protocol::notifications::SUPPORT_SSE_EVENT,
+            on_support.as_ref().unchecked_ref(),
+        )
+        .ok()?;
     // The browser gives up on a stream refused (401 once the session is over, 503):
     // if the session is gone, the user logs in again.
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new({
@@ -205,8 +239,28 @@ fn open_stream(
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     // The stream lives as long as the page; so do its handlers.
     on_notification.forget();
+    on_support.forget();
     on_error.forget();
     Some(source)
+}
+
+/// A live chat alert: a toast, and a browser notification when the tab is hidden and the
+/// customer allowed them. Not on the live chat's page, which shows it already.
+#[cfg(feature = "hydrate")]
+fn support_alert(inbox: RwSignal<Inbox>, alert: crate::protocol::notifications::SupportAlert) {
+    let window = leptos::prelude::window();
+    if window.location().pathname().ok().as_deref() == Some(SUPPORT_PAGE) {
+        return;
+    }
+    let hidden = window.document().is_some_and(|d| d.hidden());
+    if hidden && web_sys::Notification::permission() == web_sys::NotificationPermission::Granted {
+        let (title, body) = alert.title_and_body();
+        let options = web_sys::NotificationOptions::new();
+        options.set_body(&body);
+        options.set_tag("paddock-support");
+        let _ = web_sys::Notification::new_with_options(&title, &options);
+    }
+    inbox.update(|i| i.alerted(alert));
 }
 
 /// The advisors' page: compose with a live preview, send to every customer, and the

@@ -46,7 +46,8 @@ fn item_of(notification: Notification) -> StreamItem {
     let json = serde_json::to_string(&StreamEvent::Notification(notification))
         .expect("notifications always serialise");
     StreamItem {
-        id,
+        id: Some(id),
+        event: SSE_EVENT,
         json: json.into(),
     }
 }
@@ -58,8 +59,8 @@ pub struct NotificationEvents {
 }
 
 impl Subscriber for NotificationEvents {
-    fn on_event(self: Arc<Self>, event: serde_json::Value) -> Option<Work> {
-        match serde_json::from_value::<NotificationEvent>(event) {
+    fn on_event(self: Arc<Self>, event: &serde_json::Value) -> Option<Work> {
+        match <NotificationEvent as serde::Deserialize>::deserialize(event) {
             Ok(NotificationEvent::Sent { id }) => Some(Box::pin(async move {
                 dispatch(&self.pool, &self.streams, id).await
             })),
@@ -251,11 +252,14 @@ pub struct StreamQuery {
     after: Option<i64>,
 }
 
-fn sse_event(id: i64, json: &str) -> Result<sse::Event, Infallible> {
-    Ok(sse::Event::default()
-        .id(id.to_string())
-        .event(SSE_EVENT)
-        .data(json))
+fn sse_event(item: &StreamItem) -> Result<sse::Event, Infallible> {
+    let event = sse::Event::default().event(item.event).data(&*item.json);
+    // A live hint carries no id: the browser's `Last-Event-ID` stays its last
+    // notification's.
+    Ok(match item.id {
+        Some(id) => event.id(id.to_string()),
+        None => event,
+    })
 }
 
 /// `GET /api/notifications/stream`: the customer's notifications as Server-Sent Events.
@@ -311,7 +315,7 @@ pub async fn stream(
     let last_sent = missed.last().map_or(after, |n| n.id);
     let replay = stream::iter(missed.into_iter().map(|n| {
         let item = item_of(n);
-        sse_event(item.id, &item.json)
+        sse_event(&item)
     }));
     let live = live_events(rx, last_sent, registration);
     let keep_alive = Duration::from_secs(state.settings.sse_keep_alive_seconds.clamp(1, 25));
@@ -336,14 +340,13 @@ fn live_events(
         |(mut rx, mut last_sent, registration)| async move {
             loop {
                 let item = rx.recv().await?;
-                if item.id <= last_sent {
-                    continue;
+                if let Some(id) = item.id {
+                    if id <= last_sent {
+                        continue;
+                    }
+                    last_sent = id;
                 }
-                last_sent = item.id;
-                return Some((
-                    sse_event(item.id, &item.json),
-                    (rx, last_sent, registration),
-                ));
+                return Some((sse_event(&item), (rx, last_sent, registration)));
             }
         },
     )

@@ -2,6 +2,7 @@
 //! unread count, and the toasts on screen. Pure; unit tests drive it directly.
 
 use super::Notification;
+use crate::protocol::notifications::SupportAlert;
 
 /// Toasts shown at once, at most; older ones leave first.
 pub const MAX_TOASTS: usize = 3;
@@ -12,6 +13,9 @@ pub struct Inbox {
     pub items: Vec<Notification>,
     /// Notifications that arrived live and are not dismissed yet, newest last.
     pub toasts: Vec<Notification>,
+    /// Live chat alerts on screen, newest last, each with its key.
+    pub alerts: Vec<(u64, SupportAlert)>,
+    next_alert: u64,
 }
 
 impl Inbox {
@@ -40,6 +44,19 @@ impl Inbox {
                 self.toasts.remove(0);
             }
         }
+    }
+
+    /// A live chat alert: shown until dismissed, the oldest leaving past the limit.
+    pub fn alerted(&mut self, alert: SupportAlert) {
+        self.next_alert += 1;
+        self.alerts.push((self.next_alert, alert));
+        if self.alerts.len() > MAX_TOASTS {
+            self.alerts.remove(0);
+        }
+    }
+
+    pub fn dismiss_alert(&mut self, key: u64) {
+        self.alerts.retain(|(k, _)| *k != key);
     }
 
     pub fn dismiss(&mut self, id: i64) {
@@ -73,6 +90,32 @@ impl Inbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::notifications::SupportAlertKind;
+
+    #[test]
+    fn chat_alerts_stay_until_dismissed_at_most_three_at_once() {
+        let mut inbox = Inbox::default();
+        let alert = |text: &str| SupportAlert {
+            kind: SupportAlertKind::Message,
+            advisor_name: None,
+            channel_id: None,
+            text: Some(text.into()),
+        };
+        for text in ["un", "deux", "trois", "quatre"] {
+            inbox.alerted(alert(text));
+        }
+        let texts: Vec<_> = inbox
+            .alerts
+            .iter()
+            .map(|(_, a)| a.text.clone().unwrap())
+            .collect();
+        assert_eq!(texts, ["deux", "trois", "quatre"]);
+        let key = inbox.alerts[1].0;
+        inbox.dismiss_alert(key);
+        assert_eq!(inbox.alerts.len(), 2);
+        assert!(inbox.alerts.iter().all(|(k, _)| *k != key));
+        assert_eq!(inbox.unread(), 0, "alerts are not notifications");
+    }
 
     fn notification(id: i64, read: bool) -> Notification {
         Notification {

@@ -122,6 +122,13 @@ pub enum ServerMessage {
         direct: DirectSummary,
         last_seq: i64,
     },
+    /// In a direct or advisor conversation: the other participant `user_id` has read
+    /// every message up to `seq` (sent on subscribing, then as they read).
+    ReadUpTo {
+        channel_id: Uuid,
+        user_id: Uuid,
+        seq: i64,
+    },
     /// Someone is typing in a subscribed channel.
     Typing {
         channel_id: Uuid,
@@ -150,6 +157,11 @@ pub enum ServerMessage {
     SupportRefused {
         request_id: Uuid,
         reason: Option<String>,
+    },
+    /// The customer's request waited until it expired with no advisor taking it: the
+    /// customer may ask again.
+    SupportExpired {
+        request_id: Uuid,
     },
     /// An advisor conversation ended: no more posts, its history stays readable.
     ConversationEnded {

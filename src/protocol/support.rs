@@ -43,6 +43,8 @@ pub struct QueuedRequest {
     pub topic: Option<String>,
     /// RFC 3339.
     pub requested_at: String,
+    /// When the request expires if no advisor takes it (RFC 3339).
+    pub expires_at: String,
 }
 
 /// A customer's own pending request.
@@ -53,6 +55,8 @@ pub struct WaitingRequest {
     pub topic: Option<String>,
     /// 1 for the next request an advisor will see.
     pub position: u32,
+    /// When the request expires if no advisor takes it (RFC 3339).
+    pub expires_at: String,
 }
 
 /// A conversation between a customer and the advisor who accepted their request.
@@ -71,6 +75,17 @@ pub struct SupportConversation {
     pub ended: bool,
     /// Sequence of the conversation's last message.
     pub last_seq: i64,
+    /// The customer's rating, once the conversation has ended and they gave one.
+    pub rating: Option<Rating>,
+}
+
+/// A customer's rating of an ended conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Rating {
+    /// 1 (bad) to 5 (excellent).
+    pub score: u8,
+    pub comment: Option<String>,
 }
 
 impl SupportConversation {

@@ -53,29 +53,32 @@ pub type Work = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// What a feature does with the events of its topic, on every instance. Events come in
 /// the order of their commits, and the work an event returns is done before the next
-/// one, so that each channel's messages reach sockets in order.
+/// one, so that each channel's messages reach sockets in order. A topic may have several
+/// subscribers (another feature watching it), each given the event in turn.
 pub trait Subscriber: Send + Sync + 'static {
-    fn on_event(self: Arc<Self>, event: serde_json::Value) -> Option<Work>;
+    fn on_event(self: Arc<Self>, event: &serde_json::Value) -> Option<Work>;
 }
 
-/// The subscribers of this instance, one per topic.
+/// The subscribers of this instance, by topic, each in the order it was added.
 #[derive(Default)]
 pub struct Bus {
-    subscribers: HashMap<&'static str, Arc<dyn Subscriber>>,
+    subscribers: HashMap<&'static str, Vec<Arc<dyn Subscriber>>>,
 }
 
 impl Bus {
     pub fn on(mut self, topic: &'static str, subscriber: Arc<dyn Subscriber>) -> Self {
-        self.subscribers.insert(topic, subscriber);
+        self.subscribers.entry(topic).or_default().push(subscriber);
         self
     }
 
     async fn dispatch(&self, payload: &str) {
         match serde_json::from_str::<Incoming>(payload) {
             Ok(incoming) => match self.subscribers.get(incoming.topic.as_str()) {
-                Some(subscriber) => {
-                    if let Some(work) = subscriber.clone().on_event(incoming.event) {
-                        work.await;
+                Some(subscribers) => {
+                    for subscriber in subscribers {
+                        if let Some(work) = subscriber.clone().on_event(&incoming.event) {
+                            work.await;
+                        }
                     }
                 }
                 None => tracing::warn!(topic = incoming.topic, "event of an unknown topic"),

@@ -197,8 +197,8 @@ impl Realtime {
 }
 
 impl Subscriber for Realtime {
-    fn on_event(self: Arc<Self>, event: serde_json::Value) -> Option<Work> {
-        match serde_json::from_value::<SessionEvent>(event) {
+    fn on_event(self: Arc<Self>, event: &serde_json::Value) -> Option<Work> {
+        match <SessionEvent as serde::Deserialize>::deserialize(event) {
             Ok(SessionEvent::Ended { session_id }) => {
                 self.end_sessions(&HashSet::from([session_id]), CloseReason::SessionEnded)
             }

@@ -16,10 +16,14 @@ use std::{
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-/// An event with its id, encoded once per instance.
+/// An event, encoded once per instance. With an id, it is replayed to a stream that
+/// reconnects after missing it; without, it is a live hint sent only to the streams
+/// open at the time.
 #[derive(Debug)]
 pub struct StreamItem {
-    pub id: i64,
+    pub id: Option<i64>,
+    /// The SSE event name.
+    pub event: &'static str,
     pub json: Arc<str>,
 }
 
@@ -211,6 +215,31 @@ impl Streams {
         reached.sort_unstable();
         reached.dedup();
         reached
+    }
+
+    /// Queues `item` on the streams of `user` on this instance; returns whether any
+    /// took it. A stream too far behind is ended, as by [`Streams::deliver`].
+    pub fn deliver_to(&self, user: Uuid, item: &Arc<StreamItem>) -> bool {
+        let mut reached = false;
+        let mut too_slow = Vec::new();
+        for (id, stream) in self.read().iter().filter(|(_, s)| s.user_id == user) {
+            match stream.tx.try_send(item.clone()) {
+                Ok(()) => reached = true,
+                Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(*id),
+                Err(mpsc::error::TrySendError::Closed(_)) => {}
+            }
+        }
+        if !too_slow.is_empty() {
+            metrics::counter!("paddock_sse_delivery_failures_total", "reason" => "slow_reader")
+                .increment(too_slow.len() as u64);
+            self.end_where(|id, _| too_slow.contains(&id));
+        }
+        reached
+    }
+
+    /// Whether `user` has a stream open on this instance.
+    pub fn has_user(&self, user: Uuid) -> bool {
+        self.read().values().any(|s| s.user_id == user)
     }
 
     /// Ends the streams of the given sessions.

@@ -10,7 +10,7 @@
 
 use axum::http::StatusCode;
 use leptos::config::LeptosOptions;
-use std::path::PathBuf;
+use std::{path::PathBuf, sync::OnceLock};
 
 /// A file whose name carries its content's hash.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -77,9 +77,11 @@ pub fn is_fingerprinted(file_name: &str) -> bool {
 }
 
 /// The hashes cargo-leptos wrote for the main files (`js: …`, `wasm: …`, `css: …`).
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Fingerprints {
     pub css: Option<String>,
+    pub js: Option<String>,
+    pub wasm: Option<String>,
 }
 
 impl Fingerprints {
@@ -87,8 +89,12 @@ impl Fingerprints {
         let mut fingerprints = Self::default();
         for line in hash_file.lines() {
             if let Some((kind, hash)) = line.split_once(':') {
-                if kind.trim() == "css" {
-                    fingerprints.css = Some(hash.trim().to_owned());
+                let hash = Some(hash.trim().to_owned());
+                match kind.trim() {
+                    "css" => fingerprints.css = hash,
+                    "js" => fingerprints.js = hash,
+                    "wasm" => fingerprints.wasm = hash,
+                    _ => {}
                 }
             }
         }
@@ -103,6 +109,20 @@ fn hash_file_path(options: &LeptosOptions) -> PathBuf {
         .and_then(|exe| exe.parent().map(PathBuf::from))
         .unwrap_or_default()
         .join(options.hash_file.as_ref())
+}
+
+/// The hash file, read once: it is written with the build and never changes while the
+/// server runs. Empty when hashed file names are off.
+fn fingerprints(options: &LeptosOptions) -> &'static Fingerprints {
+    static READ: OnceLock<Fingerprints> = OnceLock::new();
+    READ.get_or_init(|| {
+        options
+            .hash_files
+            .then(|| std::fs::read_to_string(hash_file_path(options)).ok())
+            .flatten()
+            .map(|text| Fingerprints::parse(&text))
+            .unwrap_or_default()
+    })
 }
 
 /// Checked at start: with hashed file names on, the hash file must be beside the binary
@@ -120,24 +140,59 @@ pub fn check_hash_file(options: &LeptosOptions) -> Result<(), String> {
                 path.display()
             )
         })?;
-    if fingerprints.css.is_none() {
-        return Err(format!("{} names no stylesheet", path.display()));
+    if fingerprints.css.is_none() || fingerprints.js.is_none() || fingerprints.wasm.is_none() {
+        return Err(format!(
+            "{} must name the stylesheet, the script and the wasm",
+            path.display()
+        ));
     }
     Ok(())
 }
 
+/// The addresses of the stylesheet, the hydration script and the main wasm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MainFiles {
+    pub stylesheet: String,
+    pub script: String,
+    pub wasm: String,
+}
+
+impl MainFiles {
+    /// `output_name.<hash>.ext` with hashes, else the names cargo-leptos gives without:
+    /// wasm-bindgen's `_bg` suffix only when the build did not name the output (a plain
+    /// `cargo build`, as in tests), as `leptos::HydrationScripts` does.
+    pub fn named(options: &LeptosOptions, fingerprints: &Fingerprints) -> Self {
+        let name = |hash: &Option<String>, plain: &str, ext: &str| match hash {
+            Some(hash) => format!(
+                "/{}/{}.{hash}.{ext}",
+                options.site_pkg_dir, options.output_name
+            ),
+            None => format!(
+                "/{}/{}{plain}.{ext}",
+                options.site_pkg_dir, options.output_name
+            ),
+        };
+        let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+            "_bg"
+        } else {
+            ""
+        };
+        Self {
+            stylesheet: name(&fingerprints.css, "", "css"),
+            script: name(&fingerprints.js, "", "js"),
+            wasm: name(&fingerprints.wasm, wasm_suffix, "wasm"),
+        }
+    }
+
+    /// The running server's files.
+    pub fn of(options: &LeptosOptions) -> Self {
+        Self::named(options, fingerprints(options))
+    }
+}
+
 /// The stylesheet's address, fingerprinted when hashed file names are on.
 pub fn stylesheet_href(options: &LeptosOptions) -> String {
-    let hash = options
-        .hash_files
-        .then(|| std::fs::read_to_string(hash_file_path(options)).ok())
-        .flatten()
-        .and_then(|text| Fingerprints::parse(&text).css);
-    let name = match hash {
-        Some(hash) => format!("{}.{hash}.css", options.output_name),
-        None => format!("{}.css", options.output_name),
-    };
-    format!("/{}/{name}", options.site_pkg_dir)
+    MainFiles::of(options).stylesheet
 }
 
 #[cfg(test)]
@@ -199,12 +254,15 @@ mod tests {
     }
 
     #[test]
-    fn the_hash_file_names_the_stylesheet() {
+    fn the_hash_file_names_the_main_files() {
         let text = "js: AAAAAAAAAAAAAAAAAAAAA1\nwasm: BBBBBBBBBBBBBBBBBBBBB2\ncss: CCCCCCCCCCCCCCCCCCCCC3\nmanifest: x\n";
-        assert_eq!(
-            Fingerprints::parse(text).css.as_deref(),
-            Some("CCCCCCCCCCCCCCCCCCCCC3")
-        );
+        let fingerprints = Fingerprints::parse(text);
+        assert_eq!(fingerprints.css.as_deref(), Some("CCCCCCCCCCCCCCCCCCCCC3"));
+        let options = LeptosOptions::builder().output_name("paddock").build();
+        let files = MainFiles::named(&options, &fingerprints);
+        assert_eq!(files.stylesheet, "/pkg/paddock.CCCCCCCCCCCCCCCCCCCCC3.css");
+        assert_eq!(files.script, "/pkg/paddock.AAAAAAAAAAAAAAAAAAAAA1.js");
+        assert_eq!(files.wasm, "/pkg/paddock.BBBBBBBBBBBBBBBBBBBBB2.wasm");
         assert_eq!(Fingerprints::parse("js: x\n").css, None);
     }
 

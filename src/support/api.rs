@@ -45,3 +45,112 @@ pub async fn support_transcript(channel_id: Uuid) -> Result<Transcript, AppError
         .await,
     )
 }
+
+/// Customers: rate an ended conversation of theirs, once (1 to 5, optional comment).
+#[server(endpoint = "support/rate")]
+pub async fn rate_conversation(
+    channel_id: Uuid,
+    score: u8,
+    comment: String,
+) -> Result<(), AppError> {
+    use crate::server::context::{app_state, require_user, respond};
+    use crate::server::limits::Budget;
+    respond(
+        async {
+            let user = require_user().await?;
+            if user.is_admin() {
+                return Err(AppError::new(
+                    crate::error::ErrorCode::Forbidden,
+                    "Seuls les clients notent leurs conversations.",
+                ));
+            }
+            let state = app_state()?;
+            state.limits.check(
+                "support_rating",
+                Budget {
+                    burst: 10,
+                    every: std::time::Duration::from_secs(6),
+                },
+                user.id,
+            )?;
+            let rating = super::normalize_rating(score, &comment)?;
+            super::server::rate(&state.pool, user.id, channel_id, &rating).await?;
+            tracing::info!(customer = %user.id, channel = %channel_id, score, "conversation rated");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Advisors: each advisor's average rating.
+#[server(endpoint = "support/ratings")]
+pub async fn advisor_ratings() -> Result<Vec<super::AdvisorRating>, AppError> {
+    use crate::server::context::{app_state, require_admin, respond};
+    respond(
+        async {
+            require_admin().await?;
+            super::server::advisor_ratings(&app_state()?.pool).await
+        }
+        .await,
+    )
+}
+
+/// Advisors: the transcripts that match a customer, a range of days and words.
+#[server(endpoint = "support/search")]
+pub async fn search_transcripts(
+    customer: String,
+    from: String,
+    to: String,
+    text: String,
+) -> Result<Vec<super::TranscriptHit>, AppError> {
+    use crate::server::context::{app_state, require_admin, respond};
+    use crate::server::limits::Budget;
+    respond(
+        async {
+            let advisor = require_admin().await?;
+            let state = app_state()?;
+            state.limits.check(
+                "transcript_search",
+                Budget {
+                    burst: 20,
+                    every: std::time::Duration::from_secs(2),
+                },
+                advisor.id,
+            )?;
+            let query = super::TranscriptQuery::parse(&customer, &from, &to, &text)?;
+            super::server::search_transcripts(&state.pool, &query, &state.settings.timezone).await
+        }
+        .await,
+    )
+}
+
+/// Advisors: the customer of a conversation, for the panel beside it: the request's
+/// topic, upcoming appointments, other conversations.
+#[server(endpoint = "support/customer")]
+pub async fn customer_context(channel_id: Uuid) -> Result<super::CustomerContext, AppError> {
+    use crate::error::ErrorCode;
+    use crate::server::context::{app_state, require_admin, respond};
+    respond(
+        async {
+            require_admin().await?;
+            let state = app_state()?;
+            let conversation = super::server::conversation_of_channel(&state.pool, channel_id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::new(ErrorCode::NotFound, "Cette conversation n’existe pas.")
+                })?;
+            let customer = conversation.customer_id;
+            let (appointments, past_conversations) = tokio::try_join!(
+                crate::assistant::server::upcoming_for(&state, customer),
+                super::server::other_conversations_of(&state.pool, customer, channel_id),
+            )?;
+            Ok(super::CustomerContext {
+                customer_name: conversation.customer_name,
+                topic: conversation.topic,
+                appointments,
+                past_conversations,
+            })
+        }
+        .await,
+    )
+}

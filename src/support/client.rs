@@ -74,6 +74,7 @@ fn is_support_frame(frame: &ServerMessage) -> bool {
             | ServerMessage::SupportConversations { .. }
             | ServerMessage::SupportOpened { .. }
             | ServerMessage::SupportRefused { .. }
+            | ServerMessage::SupportExpired { .. }
             | ServerMessage::ConversationEnded { .. }
     )
 }

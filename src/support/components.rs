@@ -4,10 +4,15 @@
 use super::client::SupportClient;
 use super::{
     advisors_label,
-    api::{support_history, support_transcript},
-    position_label, waiting_label, QueuedRequest, SupportConversation,
+    api::{
+        advisor_ratings, customer_context, support_history, support_transcript, RateConversation,
+        SearchTranscripts,
+    },
+    average_label, excerpt_parts, expiry_label, position_label, waiting_label, QueuedRequest,
+    Rating, SupportConversation,
 };
 use crate::{
+    auth::context::use_auth,
     chat::{
         components::{ChannelView, ChatNotice, ConnectionBadge, UnreadBadge},
         state::Connection,
@@ -51,6 +56,8 @@ pub fn AdvisorChatPage() -> impl IntoView {
     });
     let waiting = Memo::new(move |_| desk.with(|s| s.waiting.clone()));
     let refused = Memo::new(move |_| desk.with(|s| s.refused.clone()));
+    let expired = Memo::new(move |_| desk.with(|s| s.expired));
+    let now = ticking_now();
     // The archive reloads when a conversation opens or ends.
     let archive_version = Signal::derive(move || {
         desk.with(|s| {
@@ -59,6 +66,7 @@ pub fn AdvisorChatPage() -> impl IntoView {
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        ask_notification_permission();
         support.request_advisor(topic.get_untracked());
     };
     view! {
@@ -76,6 +84,8 @@ pub fn AdvisorChatPage() -> impl IntoView {
                 (Some((channel, ended)), _) => view! {
                     <ChannelView client channel/>
                     {ended.then(|| view! {
+                        {desk.with_untracked(|s| s.conversations.get(&channel).is_some_and(|c| c.rating.is_none()))
+                            .then(|| view! { <RatingForm channel/> })}
                         <p>
                             <button type="button" class="button" on:click=move |_| desk.update(|s| s.opened = None)>
                                 "Nouvelle demande"
@@ -88,6 +98,17 @@ pub fn AdvisorChatPage() -> impl IntoView {
                         <h2 id="waiting-title">"Votre demande est en attente"</h2>
                         {request.topic.clone().map(|topic| view! { <p>"Sujet : " {topic}</p> })}
                         <p class="queue-position" role="status">{position_label(request.position)}</p>
+                        {
+                            let expires = millis_of(&request.expires_at);
+                            view! {
+                                <p class="field-hint request-expiry">
+                                    {move || format!(
+                                        "Sans réponse, votre demande expirera {} ; vous pourrez alors en refaire une.",
+                                        expiry_label((expires - now.get()) / 1000),
+                                    )}
+                                </p>
+                            }
+                        }
                         <Show when=move || available.get() == 0>
                             <p class="closed-banner" role="alert">
                                 "Plus aucun conseiller n’est disponible pour le moment. Votre demande garde sa place dans la file : elle sera traitée dès le retour d’un conseiller. Vous pouvez aussi l’annuler."
@@ -101,6 +122,11 @@ pub fn AdvisorChatPage() -> impl IntoView {
                 (None, None) => view! {
                     <section class="card section" aria-labelledby="request-title">
                         <h2 id="request-title">"Une question sur un modèle, un achat, une reprise ?"</h2>
+                        <Show when=move || expired.get()>
+                            <div class="closed-banner" role="alert">
+                                <p>"Votre demande a expiré : aucun conseiller n’a pu la prendre à temps. Vous pouvez en faire une nouvelle."</p>
+                            </div>
+                        </Show>
                         {move || refused.get().map(|reason| view! {
                             <div class="closed-banner" role="alert">
                                 <p>"Votre demande a été refusée par le conseiller."</p>
@@ -137,6 +163,15 @@ pub fn AdvisorChatPage() -> impl IntoView {
             }}
             <ConversationArchive title="Mes conversations passées" version=archive_version/>
         </div>
+    }
+}
+
+/// Asked once, with the customer's request (a click): the answer may come while they
+/// are in another tab.
+fn ask_notification_permission() {
+    #[cfg(feature = "hydrate")]
+    if web_sys::Notification::permission() == web_sys::NotificationPermission::Default {
+        let _ = web_sys::Notification::request_permission();
     }
 }
 
@@ -227,8 +262,14 @@ pub fn SupportDesk() -> impl IntoView {
                     }
                 </For>
             </ul>
-            {move || selected.get().map(|channel| view! { <ChannelView client channel/> })}
-            <p><a href="/admin/conversations">"Historique des conversations"</a></p>
+            {move || selected.get().map(|channel| view! {
+                <div class="desk-conversation">
+                    <ChannelView client channel/>
+                    <CustomerPanel channel/>
+                </div>
+            })}
+            <AdvisorRatings/>
+            <p><a href="/admin/conversations">"Historique et recherche des conversations"</a></p>
         </section>
     }
 }
@@ -244,6 +285,7 @@ fn conversation_label(conversation: &SupportConversation) -> String {
 #[component]
 fn QueueEntry(support: SupportClient, request: QueuedRequest, now: RwSignal<i64>) -> impl IntoView {
     let requested = millis_of(&request.requested_at);
+    let expires = millis_of(&request.expires_at);
     let reason = RwSignal::new(String::new());
     let id = request.id;
     let name = request.customer_name.clone();
@@ -256,6 +298,8 @@ fn QueueEntry(support: SupportClient, request: QueuedRequest, now: RwSignal<i64>
                     {request.topic.clone().unwrap_or_else(|| "Sans sujet".into())}
                     " · en attente depuis "
                     {move || waiting_label((now.get() - requested) / 1000)}
+                    " · expire "
+                    {move || expiry_label((expires - now.get()) / 1000)}
                 </p>
             </div>
             <div class="queue-actions">
@@ -471,6 +515,7 @@ pub fn ConversationArchive(
                 {move || transcript.get().flatten().map(|result| match result {
                     Ok(transcript) => view! {
                         <h3>{format!("Conversation du {}", day_of(&transcript.conversation.started_at))}</h3>
+                        <TranscriptRating conversation=transcript.conversation.clone()/>
                         <ol class="messages transcript" aria-label="Transcription">
                             {transcript.messages.into_iter().map(|message| view! {
                                 <li class="message" class:mine=message.author_id == transcript.conversation.customer_id>
@@ -487,13 +532,226 @@ pub fn ConversationArchive(
     }
 }
 
-/// Every advisor conversation, for the advisors.
+/// « Note du client : 4/5 », with the comment, or the form to rate for a customer who
+/// has not yet rated their ended conversation.
+#[component]
+fn TranscriptRating(conversation: SupportConversation) -> impl IntoView {
+    let me = use_auth()
+        .user
+        .get_untracked()
+        .and_then(Result::ok)
+        .flatten();
+    let is_customer = me.is_some_and(|user| user.id == conversation.customer_id);
+    match conversation.rating {
+        Some(rating) => view! { <RatingSummary rating/> }.into_any(),
+        None if is_customer && conversation.ended => {
+            view! { <RatingForm channel=conversation.channel_id/> }.into_any()
+        }
+        None => ().into_any(),
+    }
+}
+
+#[component]
+fn RatingSummary(rating: Rating) -> impl IntoView {
+    view! {
+        <p class="rating-summary">
+            {format!("Note du client : {}/5", rating.score)}
+            {rating.comment.map(|comment| view! { <span class="rating-comment">" — « " {comment} " »"</span> })}
+        </p>
+    }
+}
+
+/// The customer's rating of an ended conversation: 1 to 5 and an optional comment.
+/// A plain form: it works before the page has hydrated.
+#[component]
+fn RatingForm(channel: Uuid) -> impl IntoView {
+    let rate = ServerAction::<RateConversation>::new();
+    let done = move || rate.value().with(|v| matches!(v, Some(Ok(()))));
+    view! {
+        <section class="card section rating-card" aria-labelledby=format!("rating-{channel}")>
+            <Show when=done fallback=move || view! {
+                <ActionForm action=rate attr:class="form">
+                    <input type="hidden" name="channel_id" value=channel.to_string()/>
+                    <fieldset class="rating-scale">
+                        <legend id=format!("rating-{channel}")>"Comment s’est passée cette conversation ?"</legend>
+                        {(1..=5u8).map(|score| {
+                            let id = format!("rating-{channel}-{score}");
+                            view! {
+                                <span class="rating-choice">
+                                    <input type="radio" name="score" id=id.clone() value=score.to_string() required=true/>
+                                    <label for=id>{format!("{score} sur 5")}</label>
+                                </span>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <div class="field">
+                        <label for=format!("rating-comment-{channel}")>"Un commentaire (facultatif)"</label>
+                        <textarea id=format!("rating-comment-{channel}") name="comment" rows="2"
+                            maxlength=super::MAX_RATING_COMMENT_CHARS.to_string()></textarea>
+                    </div>
+                    {move || rate.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
+                    <p><button type="submit" class="button button-primary">"Envoyer mon avis"</button></p>
+                </ActionForm>
+            }>
+                <p id=format!("rating-{channel}") role="status">"Merci pour votre avis !"</p>
+            </Show>
+        </section>
+    }
+}
+
+/// Beside an open conversation: who the customer is to the group — the request's topic,
+/// their upcoming appointments, their earlier conversations.
+#[component]
+fn CustomerPanel(channel: Uuid) -> impl IntoView {
+    let context = Resource::new(move || channel, customer_context);
+    view! {
+        <aside class="card customer-panel" aria-label="Fiche client">
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {
+                    move || context.get().map(|result| match result {
+                        Ok(context) => view! {
+                            <h3>{format!("Client : {}", context.customer_name)}</h3>
+                            <p>{format!("Sujet : {}", context.topic.unwrap_or_else(|| "aucun".into()))}</p>
+                            <h4>"Rendez-vous à venir"</h4>
+                            {if context.appointments.is_empty() {
+                                view! { <p class="field-hint">"Aucun rendez-vous à venir."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="context-list">
+                                        {context.appointments.into_iter().map(|appointment| view! {
+                                            <li>{format!(
+                                                "{} · {}",
+                                                appointment.calendar.label(),
+                                                appointment.starts_at.format("%d/%m/%Y à %H:%M"),
+                                            )}</li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            <h4>"Conversations précédentes"</h4>
+                            {if context.past_conversations.is_empty() {
+                                view! { <p class="field-hint">"Aucune conversation précédente."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="context-list">
+                                        {context.past_conversations.into_iter().map(|past| view! {
+                                            <li>
+                                                {format!(
+                                                    "{} · {} · avec {}",
+                                                    day_of(&past.started_at),
+                                                    past.topic.clone().unwrap_or_else(|| "Sans sujet".into()),
+                                                    past.advisor_name,
+                                                )}
+                                                {past.rating.map(|rating| format!(" · {}/5", rating.score))}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        }.into_any(),
+                        Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                    })
+                }
+            </Transition>
+        </aside>
+    }
+}
+
+/// Each advisor's average rating, on the dashboard.
+#[component]
+fn AdvisorRatings() -> impl IntoView {
+    let ratings = Resource::new(|| (), |_| advisor_ratings());
+    view! {
+        <h3 id="ratings-title">"Satisfaction des clients"</h3>
+        <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+            {move || ratings.get().map(|result| match result {
+                Ok(list) if list.is_empty() => view! { <p class="field-hint">"Aucune conversation notée pour le moment."</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="advisor-ratings" aria-labelledby="ratings-title">
+                        {list.into_iter().map(|rating| view! {
+                            <li>
+                                <span class="room-name">{rating.advisor_name}</span>
+                                " : "
+                                <span class="rating-average">{average_label(rating.average, rating.ratings)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(error) => view! { <ErrorAlert error/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// Advisors' search of the transcripts: customer, days, words.
+#[component]
+fn TranscriptSearch() -> impl IntoView {
+    let search = ServerAction::<SearchTranscripts>::new();
+    view! {
+        <section class="card section" aria-labelledby="search-title">
+            <h2 id="search-title">"Rechercher dans les conversations"</h2>
+            <ActionForm action=search attr:class="form search-form">
+                <div class="field">
+                    <label for="search-customer">"Client (nom ou e-mail)"</label>
+                    <input id="search-customer" name="customer" type="search" maxlength=super::MAX_SEARCH_CHARS.to_string() autocomplete="off"/>
+                </div>
+                <div class="field">
+                    <label for="search-from">"Du"</label>
+                    <input id="search-from" name="from" type="date"/>
+                </div>
+                <div class="field">
+                    <label for="search-to">"Au"</label>
+                    <input id="search-to" name="to" type="date"/>
+                </div>
+                <div class="field">
+                    <label for="search-text">"Mots des messages"</label>
+                    <input id="search-text" name="text" type="search" maxlength=super::MAX_SEARCH_CHARS.to_string()
+                        placeholder="Ex. : reprise, financement"/>
+                </div>
+                <p><button type="submit" class="button button-primary">"Rechercher"</button></p>
+            </ActionForm>
+            {move || search.value().get().map(|result| match result {
+                Ok(hits) if hits.is_empty() => view! { <p role="status">"Aucune conversation ne correspond."</p> }.into_any(),
+                Ok(hits) => view! {
+                    <p role="status">{match hits.len() { 1 => "1 conversation trouvée".to_owned(), n => format!("{n} conversations trouvées") }}</p>
+                    <ul class="search-results" aria-label="Résultats de la recherche">
+                        {hits.into_iter().map(|hit| view! {
+                            <li class="search-hit">
+                                <p class="room-name">{format!(
+                                    "{} · {} et {}{}",
+                                    day_of(&hit.conversation.started_at),
+                                    hit.conversation.customer_name,
+                                    hit.conversation.advisor_name,
+                                    hit.conversation.topic.as_ref().map(|t| format!(" · {t}")).unwrap_or_default(),
+                                )}</p>
+                                {hit.excerpt.map(|excerpt| view! {
+                                    <p class="search-excerpt">
+                                        {excerpt_parts(&excerpt).into_iter().map(|(text, matching)| if matching {
+                                            view! { <mark>{text}</mark> }.into_any()
+                                        } else {
+                                            text.into_any()
+                                        }).collect_view()}
+                                    </p>
+                                })}
+                                {hit.conversation.rating.map(|rating| view! { <RatingSummary rating/> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(error) => view! { <ErrorAlert error/> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+/// Every advisor conversation, for the advisors, and their search.
 #[component]
 pub fn AdminConversationsPage() -> impl IntoView {
     view! {
         <Seo title="Conversations" description="Historique des conversations entre clients et conseillers." path="/admin/conversations" noindex=true/>
         <div class="page">
             <h1>"Conversations avec les clients"</h1>
+            <TranscriptSearch/>
             <ConversationArchive title="Toutes les conversations" version=Signal::derive(|| 0usize)/>
         </div>
     }

@@ -2,9 +2,11 @@
 //! advisors, each customer's place in it, decisions, ended conversations.
 
 use super::{
+    alerts::SupportAlerts,
     events::{SupportEvent, FOLLOWERS},
     queue_view, server, RequestStatus,
 };
+use crate::protocol::notifications::{SupportAlert, SupportAlertKind};
 use crate::{
     protocol::ServerMessage,
     realtime::{
@@ -19,6 +21,8 @@ use uuid::Uuid;
 pub struct SupportEvents {
     pub pool: PgPool,
     pub connections: Arc<Connections>,
+    /// The customer's other pages are told too.
+    pub alerts: Arc<SupportAlerts>,
 }
 
 impl SupportEvents {
@@ -51,6 +55,15 @@ impl SupportEvents {
                 if let Ok(Some(conversation)) =
                     server::conversation_of_channel(&self.pool, channel_id).await
                 {
+                    self.alerts.send(
+                        decision.customer_id,
+                        SupportAlert {
+                            kind: SupportAlertKind::Accepted,
+                            advisor_name: Some(conversation.advisor_name.clone()),
+                            channel_id: Some(channel_id),
+                            text: None,
+                        },
+                    );
                     let frame =
                         Outbound::Frame(ServerMessage::SupportOpened { conversation }.encode());
                     self.connections
@@ -61,11 +74,34 @@ impl SupportEvents {
                 }
             }
             (RequestStatus::Refused, _) => {
+                self.alerts.send(
+                    decision.customer_id,
+                    SupportAlert {
+                        kind: SupportAlertKind::Refused,
+                        advisor_name: None,
+                        channel_id: None,
+                        text: decision.reason.clone(),
+                    },
+                );
                 let frame = ServerMessage::SupportRefused {
                     request_id,
                     reason: decision.reason,
                 }
                 .encode();
+                self.connections
+                    .to_user(decision.customer_id, Outbound::Frame(frame));
+            }
+            (RequestStatus::Expired, _) => {
+                self.alerts.send(
+                    decision.customer_id,
+                    SupportAlert {
+                        kind: SupportAlertKind::Expired,
+                        advisor_name: None,
+                        channel_id: None,
+                        text: None,
+                    },
+                );
+                let frame = ServerMessage::SupportExpired { request_id }.encode();
                 self.connections
                     .to_user(decision.customer_id, Outbound::Frame(frame));
             }
@@ -75,8 +111,8 @@ impl SupportEvents {
 }
 
 impl Subscriber for SupportEvents {
-    fn on_event(self: Arc<Self>, event: serde_json::Value) -> Option<Work> {
-        let event = match serde_json::from_value::<SupportEvent>(event) {
+    fn on_event(self: Arc<Self>, event: &serde_json::Value) -> Option<Work> {
+        let event = match <SupportEvent as serde::Deserialize>::deserialize(event) {
             Ok(event) => event,
             Err(err) => {
                 tracing::warn!(%err, "unreadable support event");

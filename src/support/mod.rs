@@ -5,6 +5,8 @@
 //! (stored first, sequence numbers, resume, no duplicates). The queue and availability
 //! travel on the same WebSocket as the chat; their frames are in `protocol::support`.
 
+#[cfg(feature = "ssr")]
+pub mod alerts;
 pub mod api;
 pub mod client;
 pub mod components;
@@ -18,13 +20,14 @@ pub mod server;
 pub mod socket;
 pub mod state;
 
-pub use crate::protocol::support::{QueuedRequest, SupportConversation, WaitingRequest};
+pub use crate::protocol::support::{QueuedRequest, Rating, SupportConversation, WaitingRequest};
 use crate::{error::AppError, protocol::ServerMessage};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub const MAX_TOPIC_CHARS: usize = 120;
 pub const MAX_REASON_CHARS: usize = 300;
+pub const MAX_RATING_COMMENT_CHARS: usize = 500;
 
 /// Where a request for an advisor stands: the `status` column of `support_requests`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -40,6 +43,114 @@ pub enum RequestStatus {
     Refused,
     /// The customer withdrew it.
     Cancelled,
+    /// No advisor took it before `expires_at`.
+    Expired,
+}
+
+/// An advisor's average rating on the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AdvisorRating {
+    pub advisor_id: Uuid,
+    pub advisor_name: String,
+    pub average: f64,
+    pub ratings: i64,
+}
+
+/// What an advisor sees of the customer beside an open conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerContext {
+    pub customer_name: String,
+    /// The request's topic.
+    pub topic: Option<String>,
+    /// The customer's upcoming appointments, soonest first.
+    pub appointments: Vec<crate::assistant::Appointment>,
+    /// The customer's other conversations with the advisors, most recent first (10).
+    pub past_conversations: Vec<SupportConversation>,
+}
+
+/// What advisors search the transcripts by; every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptQuery {
+    /// Part of the customer's name or email.
+    pub customer: String,
+    /// First and last day the conversation may have started on (inclusive).
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    /// Words of the messages, in French (`websearch` syntax: "quoted phrase", -excluded).
+    pub text: String,
+}
+
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+impl TranscriptQuery {
+    /// Reads the search form: dates as `YYYY-MM-DD` (empty for none), texts trimmed
+    /// and bounded, the range in order.
+    pub fn parse(customer: &str, from: &str, to: &str, text: &str) -> Result<Self, AppError> {
+        let field = |raw: &str, what: &str| -> Result<String, AppError> {
+            Ok(optional_text(raw, MAX_SEARCH_CHARS, what)?.unwrap_or_default())
+        };
+        let day = |raw: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| {
+                    AppError::invalid_input("Date illisible : utilisez le format AAAA-MM-JJ.")
+                })
+        };
+        let query = Self {
+            customer: field(customer, "Le client recherché")?,
+            from: day(from)?,
+            to: day(to)?,
+            text: field(text, "Le texte recherché")?,
+        };
+        if let (Some(from), Some(to)) = (query.from, query.to) {
+            if from > to {
+                return Err(AppError::invalid_input(
+                    "La date de début doit précéder la date de fin.",
+                ));
+            }
+        }
+        Ok(query)
+    }
+}
+
+/// Around the words that match in a search excerpt (private-use characters, which
+/// the composer's text never needs).
+pub const HIT_START: char = '\u{E000}';
+pub const HIT_END: char = '\u{E001}';
+
+/// A conversation found by a transcript search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptHit {
+    pub conversation: SupportConversation,
+    /// The first matching message, its matching words between [`HIT_START`] and
+    /// [`HIT_END`]; none when no text was searched.
+    pub excerpt: Option<String>,
+}
+
+/// An excerpt cut into plain and matching parts, for the page to highlight the latter.
+pub fn excerpt_parts(excerpt: &str) -> Vec<(String, bool)> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut matching = false;
+    for c in excerpt.chars() {
+        if c == HIT_START || c == HIT_END {
+            if !current.is_empty() {
+                parts.push((std::mem::take(&mut current), matching));
+            }
+            matching = c == HIT_START;
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        parts.push((current, matching));
+    }
+    parts
 }
 
 /// Tidies a free-text field: trimmed, inner whitespace collapsed, empty means none.
@@ -67,6 +178,30 @@ pub fn normalize_reason(raw: &str) -> Result<Option<String>, AppError> {
     optional_text(raw, MAX_REASON_CHARS, "Le motif")
 }
 
+/// A customer's rating: a score from 1 to 5 and an optional comment of at most 500
+/// characters.
+pub fn normalize_rating(score: u8, comment: &str) -> Result<Rating, AppError> {
+    if !(1..=5).contains(&score) {
+        return Err(AppError::new(
+            crate::error::ErrorCode::OutOfRange,
+            "La note va de 1 à 5.",
+        ));
+    }
+    Ok(Rating {
+        score,
+        comment: optional_text(comment, MAX_RATING_COMMENT_CHARS, "Le commentaire")?,
+    })
+}
+
+/// « 4,5 / 5 (12 avis) », the average of an advisor's ratings.
+pub fn average_label(average: f64, count: i64) -> String {
+    // Half away from zero (4.25 is 4,3), which `{:.1}` does not do.
+    let rounded = format!("{:.1}", (average * 10.0).round() / 10.0).replace('.', ",");
+    let rounded = rounded.strip_suffix(",0").unwrap_or(&rounded);
+    // « avis » is the same in the plural.
+    format!("{rounded} / 5 ({count} avis)")
+}
+
 /// Where `customer`'s pending request stands in the queue (oldest first).
 pub fn waiting_of(queue: &[QueuedRequest], customer: Uuid) -> Option<WaitingRequest> {
     queue
@@ -76,6 +211,7 @@ pub fn waiting_of(queue: &[QueuedRequest], customer: Uuid) -> Option<WaitingRequ
             id: queue[index].id,
             topic: queue[index].topic.clone(),
             position: u32::try_from(index + 1).unwrap_or(u32::MAX),
+            expires_at: queue[index].expires_at.clone(),
         })
 }
 
@@ -118,6 +254,14 @@ pub fn position_label(position: u32) -> String {
     }
 }
 
+/// When a pending request expires, from the seconds it has left: « dans 26 min ».
+pub fn expiry_label(seconds_left: i64) -> String {
+    match seconds_left {
+        ..=59 => "dans moins d’une minute".into(),
+        _ => format!("dans {}", waiting_label(seconds_left)),
+    }
+}
+
 /// How long a request has waited: « à l’instant », « 4 min », « 1 h 05 ».
 pub fn waiting_label(seconds: i64) -> String {
     let minutes = seconds.max(0) / 60;
@@ -139,6 +283,7 @@ mod tests {
             customer_name: "Client".into(),
             topic: None,
             requested_at: String::new(),
+            expires_at: String::new(),
         }
     }
 
@@ -190,6 +335,65 @@ mod tests {
     }
 
     #[test]
+    fn ratings_are_one_to_five_with_a_bounded_optional_comment() {
+        assert_eq!(
+            normalize_rating(5, "  ").unwrap(),
+            Rating {
+                score: 5,
+                comment: None
+            }
+        );
+        assert_eq!(
+            normalize_rating(1, " Trop  d’attente ")
+                .unwrap()
+                .comment
+                .as_deref(),
+            Some("Trop d’attente")
+        );
+        for score in [0, 6, 255] {
+            let err = normalize_rating(score, "").unwrap_err();
+            assert_eq!(err.code, crate::error::ErrorCode::OutOfRange);
+        }
+        assert!(normalize_rating(3, &"é".repeat(500)).is_ok());
+        assert!(normalize_rating(3, &"é".repeat(501)).is_err());
+        assert_eq!(average_label(4.0, 2), "4 / 5 (2 avis)");
+        assert_eq!(average_label(4.25, 4), "4,3 / 5 (4 avis)");
+    }
+
+    #[test]
+    fn the_search_form_is_read_with_its_dates_in_order() {
+        let query =
+            TranscriptQuery::parse(" Julie ", "2026-11-01", "2026-11-30", " reprise  moto ")
+                .unwrap();
+        assert_eq!(query.customer, "Julie");
+        assert_eq!(query.text, "reprise moto");
+        assert_eq!(query.from, chrono::NaiveDate::from_ymd_opt(2026, 11, 1));
+        assert_eq!(
+            TranscriptQuery::parse("", "", "", "").unwrap(),
+            TranscriptQuery::default()
+        );
+        let err = TranscriptQuery::parse("", "2026-12-01", "2026-11-01", "").unwrap_err();
+        assert!(err.message.contains("précéder"), "{}", err.message);
+        assert!(TranscriptQuery::parse("", "01/11/2026", "", "").is_err());
+        assert!(TranscriptQuery::parse("", "", "", &"a".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn excerpts_are_cut_around_their_matches() {
+        let excerpt = format!("Entre 6 500 et 7 000 € pour la {HIT_START}reprise{HIT_END} de {HIT_START}Street{HIT_END}");
+        assert_eq!(
+            excerpt_parts(&excerpt),
+            vec![
+                ("Entre 6 500 et 7 000 € pour la ".to_owned(), false),
+                ("reprise".to_owned(), true),
+                (" de ".to_owned(), false),
+                ("Street".to_owned(), true),
+            ]
+        );
+        assert_eq!(excerpt_parts("rien"), vec![("rien".to_owned(), false)]);
+    }
+
+    #[test]
     fn labels_read_naturally_in_french() {
         assert_eq!(advisors_label(0), "Aucun conseiller disponible");
         assert_eq!(advisors_label(1), "1 conseiller disponible");
@@ -199,6 +403,9 @@ mod tests {
         assert_eq!(waiting_label(30), "à l’instant");
         assert_eq!(waiting_label(4 * 60 + 10), "4 min");
         assert_eq!(waiting_label(65 * 60), "1 h 05");
+        assert_eq!(expiry_label(26 * 60 + 5), "dans 26 min");
+        assert_eq!(expiry_label(20), "dans moins d’une minute");
+        assert_eq!(expiry_label(-5), "dans moins d’une minute");
     }
 
     #[test]
@@ -215,6 +422,7 @@ mod tests {
             started_at: String::new(),
             ended: false,
             last_seq: 0,
+            rating: None,
         };
         assert_eq!(conversation.other_name(Some(customer)), "Claire Martin");
         assert_eq!(

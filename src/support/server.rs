@@ -2,7 +2,10 @@
 //! Every change is published in the transaction that makes it, like the chat's.
 
 use super::events::{self, SupportEvent};
-use super::{QueuedRequest, RequestStatus, SupportConversation};
+use super::{
+    AdvisorRating, QueuedRequest, Rating, RequestStatus, SupportConversation, TranscriptHit,
+    TranscriptQuery,
+};
 use crate::{
     chat::server::store,
     error::{AppError, ErrorCode},
@@ -79,17 +82,25 @@ pub async fn sweep_absent_advisors(pool: &PgPool, grace: Duration) -> Result<Vec
     Ok(gone)
 }
 
-/// Files a customer's request. Refused when no advisor is available, and while the
-/// customer has another request pending.
-pub async fn request(pool: &PgPool, customer: Uuid, topic: Option<&str>) -> Result<Uuid, AppError> {
+/// Files a customer's request, which expires after `expiry` if no advisor takes it.
+/// Refused when no advisor is available, and while the customer has another request
+/// pending.
+pub async fn request(
+    pool: &PgPool,
+    customer: Uuid,
+    topic: Option<&str>,
+    expiry: Duration,
+) -> Result<Uuid, AppError> {
     let mut tx = pool.begin().await?;
     let inserted: Result<Option<Uuid>, sqlx::Error> = sqlx::query_scalar(
-        "insert into support_requests (customer_id, topic)
-         select $1, $2 where exists(select 1 from advisor_status where available)
+        "insert into support_requests (customer_id, topic, expires_at)
+         select $1, $2, now() + make_interval(secs => $3)
+         where exists(select 1 from advisor_status where available)
          returning id",
     )
     .bind(customer)
     .bind(topic)
+    .bind(expiry.as_secs_f64())
     .fetch_optional(&mut *tx)
     .await;
     let id = match inserted {
@@ -112,6 +123,30 @@ pub async fn request(pool: &PgPool, customer: Uuid, topic: Option<&str>) -> Resu
     tx.commit().await?;
     metrics::counter!("paddock_support_requests_total").increment(1);
     Ok(id)
+}
+
+/// Expires the pending requests past their time, at most 100 per call: each once,
+/// whichever instance sweeps first. Returns the requests it expired.
+pub async fn expire_requests(pool: &PgPool) -> Result<Vec<Uuid>, AppError> {
+    let mut tx = pool.begin().await?;
+    let expired: Vec<Uuid> = sqlx::query_scalar(
+        "update support_requests set status = 'expired', decided_at = now()
+         where id in (select id from support_requests
+                      where status = 'pending' and expires_at <= now()
+                      order by expires_at limit 100 for update skip locked)
+         returning id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for &request_id in &expired {
+        events::publish(&mut tx, &SupportEvent::Decided { request_id }).await?;
+    }
+    if !expired.is_empty() {
+        events::publish(&mut tx, &SupportEvent::QueueChanged).await?;
+    }
+    tx.commit().await?;
+    metrics::counter!("paddock_support_expired_total").increment(expired.len() as u64);
+    Ok(expired)
 }
 
 /// Withdraws the customer's pending request.
@@ -266,10 +301,11 @@ pub async fn queue(pool: &PgPool) -> Result<Vec<QueuedRequest>, AppError> {
         customer_name: String,
         topic: Option<String>,
         requested_at: chrono::DateTime<chrono::Utc>,
+        expires_at: chrono::DateTime<chrono::Utc>,
     }
     sqlx::query_as::<_, QueueRow>(
         "select r.id, r.customer_id, u.display_name as customer_name, r.topic,
-                r.created_at as requested_at
+                r.created_at as requested_at, r.expires_at
          from support_requests r join users u on u.id = r.customer_id
          where r.status = 'pending' order by r.created_at, r.id",
     )
@@ -283,6 +319,7 @@ pub async fn queue(pool: &PgPool) -> Result<Vec<QueuedRequest>, AppError> {
                 customer_name: row.customer_name,
                 topic: row.topic,
                 requested_at: row.requested_at.to_rfc3339(),
+                expires_at: row.expires_at.to_rfc3339(),
             })
             .collect()
     })
@@ -326,15 +363,35 @@ struct ConversationRow {
     started_at: chrono::DateTime<chrono::Utc>,
     ended: bool,
     last_seq: i64,
+    rating: Option<i16>,
+    rating_comment: Option<String>,
 }
 
-const CONVERSATION_SQL: &str = "select r.channel_id, r.id as request_id, r.customer_id,
+/// The columns of a [`ConversationRow`], over [`conversation_tables!`].
+macro_rules! conversation_columns {
+    () => {
+        "r.channel_id, r.id as request_id, r.customer_id,
         cu.display_name as customer_name, r.advisor_id, ad.display_name as advisor_name,
-        r.topic, r.decided_at as started_at, r.ended_at is not null as ended, c.last_seq
-    from support_requests r
+        r.topic, r.decided_at as started_at, r.ended_at is not null as ended, c.last_seq,
+        r.rating, r.rating_comment"
+    };
+}
+
+macro_rules! conversation_tables {
+    () => {
+        "support_requests r
     join channels c on c.id = r.channel_id
     join users cu on cu.id = r.customer_id
-    left join users ad on ad.id = r.advisor_id";
+    left join users ad on ad.id = r.advisor_id"
+    };
+}
+
+const CONVERSATION_SQL: &str = concat!(
+    "select ",
+    conversation_columns!(),
+    " from ",
+    conversation_tables!()
+);
 
 impl From<ConversationRow> for SupportConversation {
     fn from(row: ConversationRow) -> Self {
@@ -351,6 +408,10 @@ impl From<ConversationRow> for SupportConversation {
             started_at: row.started_at.to_rfc3339(),
             ended: row.ended,
             last_seq: row.last_seq,
+            rating: row.rating.map(|score| Rating {
+                score: u8::try_from(score).unwrap_or(0),
+                comment: row.rating_comment,
+            }),
         }
     }
 }
@@ -377,6 +438,24 @@ pub async fn open_conversations_of(
          order by r.decided_at"
     ))
     .bind(user)
+    .fetch_all(pool)
+    .await
+    .map(|rows| rows.into_iter().map(SupportConversation::from).collect())
+    .map_err(AppError::from)
+}
+
+/// The customer's conversations other than `except`, most recent first (10).
+pub async fn other_conversations_of(
+    pool: &PgPool,
+    customer: Uuid,
+    except: Uuid,
+) -> Result<Vec<SupportConversation>, AppError> {
+    sqlx::query_as::<_, ConversationRow>(&format!(
+        "{CONVERSATION_SQL} where r.customer_id = $1 and r.channel_id <> $2
+         order by r.decided_at desc limit 10"
+    ))
+    .bind(customer)
+    .bind(except)
     .fetch_all(pool)
     .await
     .map(|rows| rows.into_iter().map(SupportConversation::from).collect())
@@ -414,4 +493,127 @@ pub async fn transcript(
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "Cette conversation n’existe pas."))?;
     let messages = store::messages_after(pool, channel_id, 0, 5_000).await?;
     Ok((conversation, messages))
+}
+
+/// Records the customer's rating of their ended conversation, once.
+pub async fn rate(
+    pool: &PgPool,
+    customer: Uuid,
+    channel_id: Uuid,
+    rating: &Rating,
+) -> Result<(), AppError> {
+    let rated = sqlx::query(
+        "update support_requests set rating = $3, rating_comment = $4, rated_at = now()
+         where channel_id = $1 and customer_id = $2 and ended_at is not null and rating is null",
+    )
+    .bind(channel_id)
+    .bind(customer)
+    .bind(i16::from(rating.score))
+    .bind(rating.comment.as_deref())
+    .execute(pool)
+    .await?;
+    if rated.rows_affected() == 1 {
+        metrics::counter!("paddock_support_ratings_total").increment(1);
+        return Ok(());
+    }
+    let state: Option<(bool, bool)> = sqlx::query_as(
+        "select ended_at is not null, rating is not null from support_requests
+         where channel_id = $1 and customer_id = $2",
+    )
+    .bind(channel_id)
+    .bind(customer)
+    .fetch_optional(pool)
+    .await?;
+    Err(match state {
+        Some((_, true)) => AppError::new(
+            ErrorCode::AlreadyRated,
+            "Vous avez déjà noté cette conversation.",
+        ),
+        Some((false, _)) => AppError::new(
+            ErrorCode::ConversationOngoing,
+            "La conversation est en cours : vous pourrez la noter une fois terminée.",
+        ),
+        Some((true, false)) | None => {
+            AppError::new(ErrorCode::NotFound, "Cette conversation n’existe pas.")
+        }
+    })
+}
+
+/// Each advisor's average rating, for the dashboard.
+pub async fn advisor_ratings(pool: &PgPool) -> Result<Vec<AdvisorRating>, AppError> {
+    sqlx::query_as(
+        "select r.advisor_id, u.display_name as advisor_name,
+                avg(r.rating)::float8 as average, count(*) as ratings
+         from support_requests r join users u on u.id = r.advisor_id
+         where r.rating is not null
+         group by r.advisor_id, u.display_name
+         order by u.display_name",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(AppError::from)
+}
+
+/// A row of the transcript search: a conversation and, when text was searched, the
+/// first message that matches, its matching words between `HIT_START` and `HIT_END`.
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    #[sqlx(flatten)]
+    conversation: ConversationRow,
+    excerpt: Option<String>,
+}
+
+/// Advisors' search of the transcripts: by customer (name or email), by the day the
+/// conversation started (the dealerships' time zone) and by text, in French (stemmed,
+/// accents kept: « vidanges » finds « vidange »). The 50 most recent matches.
+pub async fn search_transcripts(
+    pool: &PgPool,
+    query: &TranscriptQuery,
+    time_zone: &str,
+) -> Result<Vec<TranscriptHit>, AppError> {
+    let customer = format!(
+        "%{}%",
+        query
+            .customer
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let highlight = format!(
+        "StartSel={}, StopSel={}, MaxWords=18, MinWords=6, MaxFragments=1",
+        super::HIT_START,
+        super::HIT_END
+    );
+    let rows: Vec<HitRow> = sqlx::query_as(concat!(
+        "select ",
+        conversation_columns!(),
+        ", hit.excerpt from ",
+        conversation_tables!(),
+        "
+         left join lateral (select ts_headline('french', m.body, websearch_to_tsquery('french', $4), $6) as excerpt
+                  from messages m
+                  where $4 <> '' and m.channel_id = r.channel_id
+                    and to_tsvector('french', m.body) @@ websearch_to_tsquery('french', $4)
+                  order by m.seq limit 1) hit on true
+         where ($1 = '%%' or cu.display_name ilike $1 or cu.email ilike $1)
+           and ($2::date is null or (r.decided_at at time zone $5)::date >= $2::date)
+           and ($3::date is null or (r.decided_at at time zone $5)::date <= $3::date)
+           and ($4 = '' or hit.excerpt is not null)
+         order by r.decided_at desc limit 50"
+    ))
+    .bind(customer)
+    .bind(query.from)
+    .bind(query.to)
+    .bind(&query.text)
+    .bind(time_zone)
+    .bind(highlight)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| TranscriptHit {
+            conversation: row.conversation.into(),
+            excerpt: row.excerpt,
+        })
+        .collect())
 }

@@ -21,6 +21,8 @@ pub struct Support {
     limits: Arc<Limits>,
     /// How long an available advisor may have no socket before becoming unavailable.
     advisor_grace: Duration,
+    /// How long a request waits for an advisor before it expires.
+    request_expiry: Duration,
 }
 
 impl Support {
@@ -29,11 +31,12 @@ impl Support {
             pool,
             limits,
             advisor_grace: Duration::from_secs(settings.advisor_grace_seconds.max(1)),
+            request_expiry: Duration::from_secs(settings.support_request_expiry_seconds.max(1)),
         })
     }
 
-    /// Every instance sweeps absent advisors; the updates are idempotent and announce
-    /// only changes.
+    /// Every instance sweeps absent advisors and expired requests; the updates are
+    /// idempotent and announce only changes.
     pub fn start_sweep(self: &Arc<Self>) {
         let support = self.clone();
         tokio::spawn(async move {
@@ -49,6 +52,14 @@ impl Support {
                     Ok(_) => {}
                     Err(_) if support.pool.is_closed() => break,
                     Err(err) => tracing::warn!(?err, "advisor sweep failed"),
+                }
+                match server::expire_requests(&support.pool).await {
+                    Ok(expired) if !expired.is_empty() => {
+                        tracing::info!(requests = expired.len(), "support requests expired");
+                    }
+                    Ok(_) => {}
+                    Err(_) if support.pool.is_closed() => break,
+                    Err(err) => tracing::warn!(?err, "request expiry failed"),
                 }
             }
         });
@@ -105,7 +116,7 @@ impl SupportSocket {
                 self.customer_only()?;
                 let topic = normalize_topic(topic.as_deref().unwrap_or(""))?;
                 // The queue update that follows tells this customer their position.
-                server::request(pool, user, topic.as_deref()).await?;
+                server::request(pool, user, topic.as_deref(), self.support.request_expiry).await?;
             }
             SupportRequest::CancelRequest => {
                 self.customer_only()?;

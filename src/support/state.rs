@@ -19,6 +19,8 @@ pub struct SupportState {
     pub waiting: Option<WaitingRequest>,
     /// Customers: their last request was refused, with this reason if one was given.
     pub refused: Option<Option<String>>,
+    /// Customers: their last request expired with no advisor taking it.
+    pub expired: bool,
     /// Conversations by channel: open ones, and those that ended during this visit.
     pub conversations: BTreeMap<Uuid, SupportConversation>,
     /// A conversation that has just opened, for the page to show.
@@ -61,6 +63,7 @@ impl SupportState {
     /// A new request is on its way: the previous refusal is old news.
     pub fn requesting(&mut self) {
         self.refused = None;
+        self.expired = false;
     }
 
     /// Applies an advisor-chat frame; others are ignored.
@@ -90,6 +93,7 @@ impl SupportState {
             } => {
                 if waiting.is_some() {
                     self.refused = None;
+                    self.expired = false;
                 }
                 self.available_advisors = available_advisors;
                 self.waiting = waiting;
@@ -113,6 +117,10 @@ impl SupportState {
                 self.waiting = None;
                 self.refused = Some(reason);
             }
+            ServerMessage::SupportExpired { .. } => {
+                self.waiting = None;
+                self.expired = true;
+            }
             ServerMessage::ConversationEnded { channel_id } => {
                 if let Some(conversation) = self.conversations.get_mut(&channel_id) {
                     conversation.ended = true;
@@ -134,6 +142,7 @@ mod tests {
             customer_name: name.into(),
             topic: None,
             requested_at: String::new(),
+            expires_at: String::new(),
         }
     }
 
@@ -149,6 +158,7 @@ mod tests {
             started_at: started_at.into(),
             ended: false,
             last_seq: 0,
+            rating: None,
         }
     }
 
@@ -199,6 +209,7 @@ mod tests {
             id: Uuid::new_v4(),
             topic: Some("Essai".into()),
             position: 2,
+            expires_at: "2026-11-25T10:30:00+00:00".into(),
         };
         state.apply(ServerMessage::SupportStatus {
             available_advisors: 1,
@@ -213,6 +224,34 @@ mod tests {
         assert_eq!(state.refused, Some(Some("Salon fermé".into())));
         state.requesting();
         assert_eq!(state.refused, None);
+    }
+
+    #[test]
+    fn an_expired_request_leaves_the_queue_and_the_customer_may_ask_again() {
+        let mut state = SupportState::default();
+        let waiting = WaitingRequest {
+            id: Uuid::new_v4(),
+            topic: None,
+            position: 1,
+            expires_at: "2026-11-25T10:30:00+00:00".into(),
+        };
+        state.apply(ServerMessage::SupportStatus {
+            available_advisors: 1,
+            waiting: Some(waiting.clone()),
+        });
+        state.apply(ServerMessage::SupportExpired {
+            request_id: waiting.id,
+        });
+        assert_eq!(state.waiting, None);
+        assert!(state.expired);
+        state.requesting();
+        assert!(!state.expired, "a new request clears the notice");
+        state.expired = true;
+        state.apply(ServerMessage::SupportStatus {
+            available_advisors: 1,
+            waiting: Some(waiting),
+        });
+        assert!(!state.expired, "waiting again: the notice is old news");
     }
 
     #[test]

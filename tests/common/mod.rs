@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod assistant;
+pub mod sse;
 pub mod ws;
 
 use chrono::{DateTime, Utc};

@@ -13,6 +13,8 @@ export interface ChannelEvents {
   message: ChatMessage;
   /** Someone else is typing in the channel. */
   typing: { userId: string; name: string };
+  /** In a direct or advisor conversation: the other participant has read up to `seq`. */
+  read: { userId: string; seq: number };
   /** The room was deleted or the advisor conversation ended: posts are refused. */
   closed: undefined;
   /** This user left the room (on any device): its messages stop. */
@@ -252,6 +254,11 @@ export class Channel extends Emitter<ChannelEvents> {
       case "typing":
         if (frame.channel_id === this.id) {
           this.emit("typing", { userId: frame.user_id, name: frame.name });
+        }
+        return;
+      case "read_up_to":
+        if (frame.channel_id === this.id) {
+          this.emit("read", { userId: frame.user_id, seq: frame.seq });
         }
         return;
       case "room_closed":

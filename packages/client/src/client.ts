@@ -200,6 +200,7 @@ export class PaddockClient {
         return;
       case "message":
       case "typing":
+      case "read_up_to":
       case "conversation_ended":
         this.#channels.get(frame.channel_id)?.apply(frame);
         return;

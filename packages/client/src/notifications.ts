@@ -1,8 +1,8 @@
 import { reconnectDelay } from "./backoff.js";
 import { Emitter } from "./emitter.js";
 import { PaddockError, endsSession, isFinalRefusal, messages } from "./errors.js";
-import type { Notification, StreamEvent } from "./generated/protocol.js";
-import { SSE_EVENT } from "./generated/protocol.js";
+import type { Notification, StreamEvent, SupportAlert } from "./generated/protocol.js";
+import { SSE_EVENT, SUPPORT_SSE_EVENT } from "./generated/protocol.js";
 import { type Http, errorOfResponse } from "./http.js";
 import { EventStreamParser } from "./sse.js";
 
@@ -12,6 +12,11 @@ const SILENCE_MS = 45_000;
 export interface NotificationStreamEvents {
   /** A notification, each once, in order, across reconnections. */
   notification: Notification;
+  /**
+   * The customer's live chat with an advisor moved on (accepted, refused, expired, a
+   * message from the advisor): a live hint, never replayed after a drop.
+   */
+  supportAlert: SupportAlert;
   /** The stream is open (first time and after every reconnection). */
   connected: undefined;
   /** The stream dropped; `delayMs` before the next attempt. */
@@ -149,16 +154,24 @@ export class NotificationStream extends Emitter<NotificationStreamEvents> {
       heard();
       this.#attempt = 0;
       this.emit("connected", undefined);
+      const parse = (data: string): StreamEvent | undefined => {
+        try {
+          return JSON.parse(data) as StreamEvent;
+        } catch {
+          return undefined;
+        }
+      };
       const parser = new EventStreamParser((event) => {
+        if (event.event === SUPPORT_SSE_EVENT) {
+          const parsed = parse(event.data);
+          if (parsed?.type === "support_alert") this.emit("supportAlert", parsed);
+          return;
+        }
         if (event.event !== SSE_EVENT) return;
         const id = Number(event.lastEventId);
         if (this.#lastId !== undefined && id <= this.#lastId) return;
-        let parsed: StreamEvent;
-        try {
-          parsed = JSON.parse(event.data) as StreamEvent;
-        } catch {
-          return;
-        }
+        const parsed = parse(event.data);
+        if (parsed?.type !== "notification") return;
         if (Number.isFinite(id)) this.#lastId = id;
         this.emit("notification", parsed);
       });

@@ -31,6 +31,8 @@ export interface SupportEvents {
   opened: SupportConversation;
   /** Customers: their request was refused, with the advisor's reason if any. */
   refused: { requestId: string; reason: string | null };
+  /** Customers: their request expired with no advisor taking it; they may ask again. */
+  expired: { requestId: string };
   /** A conversation ended (either side): its channel refuses posts from now on. */
   ended: { channelId: string };
 }
@@ -159,6 +161,9 @@ export class Support extends Emitter<SupportEvents> {
         return;
       case "support_refused":
         this.emit("refused", { requestId: frame.request_id, reason: frame.reason });
+        return;
+      case "support_expired":
+        this.emit("expired", { requestId: frame.request_id });
         return;
       case "conversation_ended":
         this.emit("ended", { channelId: frame.channel_id });

@@ -51,8 +51,8 @@ impl ChatEvents {
 }
 
 impl Subscriber for ChatEvents {
-    fn on_event(self: Arc<Self>, event: serde_json::Value) -> Option<Work> {
-        let event = match serde_json::from_value::<ChatEvent>(event) {
+    fn on_event(self: Arc<Self>, event: &serde_json::Value) -> Option<Work> {
+        let event = match <ChatEvent as serde::Deserialize>::deserialize(event) {
             Ok(event) => event,
             Err(err) => {
                 tracing::warn!(%err, "unreadable chat event");
@@ -117,6 +117,24 @@ impl Subscriber for ChatEvents {
                     channel_id,
                     user_id,
                     name,
+                }
+                .encode();
+                self.connections.to_topic(
+                    Topic::Channel(channel_id),
+                    Outbound::Frame(frame),
+                    Some(user_id),
+                );
+                None
+            }
+            ChatEvent::Read {
+                channel_id,
+                user_id,
+                seq,
+            } => {
+                let frame = ServerMessage::ReadUpTo {
+                    channel_id,
+                    user_id,
+                    seq,
                 }
                 .encode();
                 self.connections.to_topic(

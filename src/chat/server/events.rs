@@ -49,6 +49,12 @@ pub enum ChatEvent {
         user_id: Uuid,
         name: String,
     },
+    /// `user_id` read a direct or advisor conversation up to `seq`.
+    Read {
+        channel_id: Uuid,
+        user_id: Uuid,
+        seq: i64,
+    },
     /// `from` opened a direct conversation with `to`.
     DirectOpened {
         channel_id: Uuid,

@@ -162,7 +162,15 @@ impl ChatSocket {
                 reply(socket, ServerMessage::Members { room_id, members }).await;
             }
             ChatRequest::MarkRead { channel_id, seq } => {
-                store::mark_read(pool, user, channel_id, seq).await?;
+                if let Some(seq) = store::mark_read(pool, user, channel_id, seq).await? {
+                    let mut conn = pool.acquire().await?;
+                    let event = ChatEvent::Read {
+                        channel_id,
+                        user_id: user,
+                        seq,
+                    };
+                    events::publish(&mut conn, &event).await?;
+                }
             }
         }
         Ok(None)
@@ -196,6 +204,15 @@ impl ChatSocket {
                 })
                 .await;
             return Err(refused);
+        }
+        // How far the other side of a conversation has read, for « Vu »; then live.
+        for (other, seq) in store::read_markers_of_others(pool, self.user.id, channel_id).await? {
+            let frame = ServerMessage::ReadUpTo {
+                channel_id,
+                user_id: other,
+                seq,
+            };
+            socket.reply(Outbound::Frame(frame.encode())).await;
         }
         let mut last = after_seq.max(0);
         loop {

@@ -511,22 +511,48 @@ pub async fn search_customers(
     .map_err(AppError::from)
 }
 
+/// Moves the user's read marker forward (never back, never past the last message).
+/// Returns the new marker when it moved in a direct or advisor conversation, where the
+/// other participant is shown it (« Vu »).
 pub async fn mark_read(
     pool: &PgPool,
     user: Uuid,
     channel_id: Uuid,
     seq: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "update channel_members set last_read_seq = greatest(last_read_seq, least($3, (select last_seq from channels where id = $1)))
-         where channel_id = $1 and user_id = $2",
+) -> Result<Option<i64>, AppError> {
+    sqlx::query_scalar(
+        "with moved as (
+             update channel_members set last_read_seq = least($3, (select last_seq from channels where id = $1))
+             where channel_id = $1 and user_id = $2
+               and last_read_seq < least($3, (select last_seq from channels where id = $1))
+             returning last_read_seq)
+         select moved.last_read_seq from moved
+         where (select kind from channels where id = $1) in ('direct', 'support')",
     )
     .bind(channel_id)
     .bind(user)
     .bind(seq)
-    .execute(pool)
+    .fetch_optional(pool)
     .await
-    .map(|_| ())
+    .map_err(AppError::from)
+}
+
+/// In a direct or advisor conversation, how far the other participants have read.
+pub async fn read_markers_of_others(
+    pool: &PgPool,
+    user: Uuid,
+    channel_id: Uuid,
+) -> Result<Vec<(Uuid, i64)>, AppError> {
+    sqlx::query_as(
+        "select m.user_id, m.last_read_seq from channel_members m
+         join channels c on c.id = m.channel_id
+         where m.channel_id = $1 and m.user_id <> $2 and m.last_read_seq > 0
+           and c.kind in ('direct', 'support')",
+    )
+    .bind(channel_id)
+    .bind(user)
+    .fetch_all(pool)
+    .await
     .map_err(AppError::from)
 }
 

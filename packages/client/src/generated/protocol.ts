@@ -6,11 +6,13 @@ export const PROTOCOL_VERSION = 2;
 
 /** The SSE event name of a notification. */
 export const SSE_EVENT = "notification";
+/** The SSE event name of a live chat alert (no id: never replayed). */
+export const SUPPORT_SSE_EVENT = "support";
 
 /**
  * Stable, machine-readable error codes. Never rename a variant: clients match on them.
  */
-export type ErrorCode = "invalid_input" | "invalid_email" | "invalid_display_name" | "password_too_short" | "password_too_long" | "email_taken" | "invalid_credentials" | "rate_limited" | "unauthenticated" | "forbidden" | "not_found" | "cross_site_request" | "unavailable" | "internal" | "room_full" | "room_closed" | "not_member" | "message_too_long" | "room_name_taken" | "no_advisor_available" | "request_pending" | "already_taken" | "conversation_ended" | "overloaded" | "invalid_characters" | "out_of_range" | "session_expired" | "too_many_connections" | "slug_taken";
+export type ErrorCode = "invalid_input" | "invalid_email" | "invalid_display_name" | "password_too_short" | "password_too_long" | "email_taken" | "invalid_credentials" | "rate_limited" | "unauthenticated" | "forbidden" | "not_found" | "cross_site_request" | "unavailable" | "internal" | "room_full" | "room_closed" | "not_member" | "message_too_long" | "room_name_taken" | "no_advisor_available" | "request_pending" | "already_taken" | "conversation_ended" | "overloaded" | "invalid_characters" | "out_of_range" | "session_expired" | "too_many_connections" | "slug_taken" | "already_rated" | "conversation_ongoing";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**
@@ -63,7 +65,7 @@ directs: Array<DirectSummary>,
 /**
  * Unread messages per channel (rooms and direct conversations), when any.
  */
-unread: Array<[string, number]>, } | { "type": "members", room_id: string, members: Array<Member>, } | { "type": "room_updated", room: RoomSummary, } | { "type": "occupancy", room_id: string, members: number, } | { "type": "room_closed", room_id: string, } | { "type": "joined", room: RoomSummary, last_seq: number, } | { "type": "left", room_id: string, } | { "type": "direct_opened", direct: DirectSummary, last_seq: number, } | { "type": "typing", channel_id: string, user_id: string, name: string, } | { "type": "support_queue", available: Array<string>, requests: Array<QueuedRequest>, } | { "type": "support_status", available_advisors: number, waiting: WaitingRequest | null, } | { "type": "support_conversations", conversations: Array<SupportConversation>, } | { "type": "support_opened", conversation: SupportConversation, } | { "type": "support_refused", request_id: string, reason: string | null, } | { "type": "conversation_ended", channel_id: string, } | { "type": "error", code: ErrorCode, message: string, client_id?: string, retry_after_secs?: number, ref?: number, } | { "type": "done", ref: number, };
+unread: Array<[string, number]>, } | { "type": "members", room_id: string, members: Array<Member>, } | { "type": "room_updated", room: RoomSummary, } | { "type": "occupancy", room_id: string, members: number, } | { "type": "room_closed", room_id: string, } | { "type": "joined", room: RoomSummary, last_seq: number, } | { "type": "left", room_id: string, } | { "type": "direct_opened", direct: DirectSummary, last_seq: number, } | { "type": "read_up_to", channel_id: string, user_id: string, seq: number, } | { "type": "typing", channel_id: string, user_id: string, name: string, } | { "type": "support_queue", available: Array<string>, requests: Array<QueuedRequest>, } | { "type": "support_status", available_advisors: number, waiting: WaitingRequest | null, } | { "type": "support_conversations", conversations: Array<SupportConversation>, } | { "type": "support_opened", conversation: SupportConversation, } | { "type": "support_refused", request_id: string, reason: string | null, } | { "type": "support_expired", request_id: string, } | { "type": "conversation_ended", channel_id: string, } | { "type": "error", code: ErrorCode, message: string, client_id?: string, retry_after_secs?: number, ref?: number, } | { "type": "done", ref: number, };
 
 export type ChatMessage = { channel_id: string, seq: number, client_id: string, author_id: string, author_name: string, body: string, 
 /**
@@ -100,7 +102,11 @@ export type QueuedRequest = { id: string, customer_id: string, customer_name: st
 /**
  * RFC 3339.
  */
-requested_at: string, };
+requested_at: string, 
+/**
+ * When the request expires if no advisor takes it (RFC 3339).
+ */
+expires_at: string, };
 
 /**
  * A customer's own pending request.
@@ -109,7 +115,11 @@ export type WaitingRequest = { id: string, topic: string | null,
 /**
  * 1 for the next request an advisor will see.
  */
-position: number, };
+position: number, 
+/**
+ * When the request expires if no advisor takes it (RFC 3339).
+ */
+expires_at: string, };
 
 /**
  * A conversation between a customer and the advisor who accepted their request.
@@ -122,12 +132,36 @@ started_at: string, ended: boolean,
 /**
  * Sequence of the conversation's last message.
  */
-last_seq: number, };
+last_seq: number, 
+/**
+ * The customer's rating, once the conversation has ended and they gave one.
+ */
+rating: Rating | null, };
+
+/**
+ * A customer's rating of an ended conversation.
+ */
+export type Rating = { 
+/**
+ * 1 (bad) to 5 (excellent).
+ */
+score: number, comment: string | null, };
 
 /**
  * What the notification stream carries, as the JSON `data` of each SSE event.
  */
-export type StreamEvent = { "type": "notification" } & Notification;
+export type StreamEvent = { "type": "notification" } & Notification | { "type": "support_alert" } & SupportAlert;
+
+export type SupportAlert = { kind: SupportAlertKind, 
+/**
+ * The advisor, when one acted.
+ */
+advisor_name: string | null, channel_id: string | null, text: string | null, };
+
+/**
+ * What happened in a customer's live chat with an advisor.
+ */
+export type SupportAlertKind = "accepted" | "refused" | "expired" | "message";
 
 /**
  * A notification as a customer receives it.

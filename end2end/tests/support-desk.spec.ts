@@ -1,0 +1,147 @@
+import { expect, test } from "@playwright/test";
+import { availableAdvisor, gotoHydrated, newCustomer, signedIn } from "./helpers";
+
+// The e2e server expires requests after PADDOCK_SUPPORT_REQUEST_EXPIRY_SECONDS=30
+// (scripts/test.sh); the product's default is 30 minutes.
+test("a request no advisor takes expires: the customer is told and may ask again", async ({ browser, baseURL }) => {
+  test.setTimeout(90_000);
+  const { desk } = await availableAdvisor(browser);
+  const account = await newCustomer(baseURL!, "Inès Attente");
+  const ines = await signedIn(browser, account, /\/espace$/, "/espace/conseiller");
+  const ask = ines.getByRole("button", { name: "Parler à un conseiller" });
+  await expect(ask).toBeEnabled();
+  await ask.click();
+  await expect(ines.getByRole("heading", { name: "Votre demande est en attente" })).toBeVisible();
+  await expect(ines.getByText(/Sans réponse, votre demande expirera dans/)).toBeVisible();
+  const entry = desk.getByRole("listitem").filter({ hasText: "Inès Attente" });
+  await expect(entry).toContainText("expire dans");
+
+  // Nobody takes it: it leaves the queue and the customer reads why.
+  const expired = ines.getByRole("alert").filter({ hasText: "Votre demande a expiré" });
+  await expect(expired).toBeVisible({ timeout: 60_000 });
+  await expect(entry).toHaveCount(0);
+  await expect(ask).toBeEnabled();
+  await ask.click();
+  await expect(ines.getByRole("heading", { name: "Votre demande est en attente" })).toBeVisible();
+  await expect(expired).toHaveCount(0);
+  await ines.getByRole("button", { name: "Annuler ma demande" }).click();
+});
+
+test("the customer rates an ended conversation; advisors read it and the average", async ({ browser, baseURL }) => {
+  const { admin, desk } = await availableAdvisor(browser);
+  const account = await newCustomer(baseURL!, "Noé Avis");
+  const noe = await signedIn(browser, account, /\/espace$/, "/espace/conseiller");
+  await noe.getByLabel("Sujet (facultatif)").fill("Pneus hiver");
+  await noe.getByRole("button", { name: "Parler à un conseiller" }).click();
+  await desk.getByRole("button", { name: "Accepter la demande de Noé Avis" }).click();
+  await noe.getByLabel("Votre message").fill("Quels pneus pour l’hiver sur mon trail ?");
+  await noe.getByLabel("Votre message").press("Enter");
+  await expect(admin.getByRole("log", { name: "Messages" })).toContainText("pneus pour l’hiver");
+  await admin.getByRole("button", { name: "Terminer la conversation" }).click();
+
+  // The customer rates it from the conversation's page.
+  const rating = noe.getByRole("region", { name: "Comment s’est passée cette conversation ?" });
+  await rating.getByLabel("4 sur 5").check();
+  await rating.getByLabel("Un commentaire (facultatif)").fill("Conseil précis, merci.");
+  await rating.getByRole("button", { name: "Envoyer mon avis" }).click();
+  await expect(noe.getByText("Merci pour votre avis !")).toBeVisible();
+
+  // Advisors read it in the transcript; the dashboard shows each advisor's average.
+  await admin.goto("/admin/conversations");
+  const archive = admin.getByRole("region", { name: "Toutes les conversations" });
+  await archive.getByRole("listitem").filter({ hasText: "Noé Avis" }).getByRole("button", { name: "Lire" }).click();
+  await expect(archive.getByText("Note du client : 4/5")).toContainText("Conseil précis, merci.");
+  await admin.goto("/admin");
+  const averages = admin.getByRole("list", { name: "Satisfaction des clients" });
+  await expect(averages.getByRole("listitem").filter({ hasText: "Claire Martin" })).toContainText(/\d(,\d)? \/ 5 \(\d+ avis\)/);
+  await expect(averages.getByRole("listitem").filter({ hasText: "Lucas Bernard" })).toContainText("3 / 5 (1 avis)");
+
+  // Rated once: the customer's archive shows the rating, no second form.
+  await noe.reload();
+  await noe.getByRole("button", { name: "Lire" }).first().click();
+  await expect(noe.getByText("Note du client : 4/5")).toBeVisible();
+  await expect(noe.getByRole("button", { name: "Envoyer mon avis" })).toHaveCount(0);
+});
+
+test("advisors search the transcripts by words in French, customer and days", async ({ browser }) => {
+  const admin = await signedIn(browser, { email: "lucas.bernard@paddock.test", password: "PaddockAdmin2026!" }, /\/admin$/, "/admin/conversations");
+  const search = admin.getByRole("region", { name: "Rechercher dans les conversations" });
+  // « financements » finds the seed's « financement » (French stemming), highlighted.
+  await search.getByLabel("Mots des messages").fill("financements");
+  await search.getByRole("button", { name: "Rechercher" }).click();
+  const results = search.getByRole("list", { name: "Résultats de la recherche" });
+  await expect(search.getByRole("status")).toHaveText("1 conversation trouvée");
+  await expect(results).toContainText("Thomas Durand");
+  await expect(results.locator("mark")).toHaveText("financement");
+
+  // By customer and days: Julie's trade-in of twelve days ago is outside the last week.
+  await search.getByLabel("Mots des messages").fill("");
+  await search.getByLabel("Client (nom ou e-mail)").fill("Julie");
+  await search.getByRole("button", { name: "Rechercher" }).click();
+  await expect(results).toContainText("Reprise de ma Street 900");
+  const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+  await search.getByLabel("Du", { exact: true }).fill(weekAgo);
+  await search.getByRole("button", { name: "Rechercher" }).click();
+  await expect(search.getByText("Reprise de ma Street 900")).toHaveCount(0);
+
+  // A reversed range gets a clear error.
+  await search.getByLabel("Au", { exact: true }).fill(new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10));
+  await search.getByRole("button", { name: "Rechercher" }).click();
+  await expect(search.getByRole("alert")).toContainText("La date de début doit précéder la date de fin.");
+});
+
+test("beside the conversation, the advisor sees the customer's topic, appointments and earlier conversations", async ({ browser }) => {
+  const { admin, desk } = await availableAdvisor(browser);
+  const julie = await signedIn(browser, { email: "julie.petit@paddock.test", password: "PaddockClient2026!" }, /\/espace$/, "/espace/conseiller");
+  const ask = julie.getByRole("button", { name: "Parler à un conseiller" });
+  await expect(ask).toBeEnabled();
+  await julie.getByLabel("Sujet (facultatif)").fill("Révision des 20 000 km");
+  await ask.click();
+  await desk.getByRole("button", { name: "Accepter la demande de Julie Petit" }).click();
+  const panel = admin.getByRole("complementary", { name: "Fiche client" });
+  await expect(panel.getByRole("heading", { name: "Client : Julie Petit" })).toBeVisible();
+  await expect(panel).toContainText("Sujet : Révision des 20 000 km");
+  // The seed books Julie a maintenance and a road test next week, and kept her
+  // conversation about a trade-in, rated 5/5.
+  await expect(panel.getByRole("listitem").filter({ hasText: "Entretien à l’atelier" }).first()).toBeVisible();
+  await expect(panel.getByRole("listitem").filter({ hasText: "Essai routier" }).first()).toBeVisible();
+  await expect(panel.getByRole("listitem").filter({ hasText: "Reprise de ma Street 900" })).toContainText("5/5");
+  await admin.getByRole("button", { name: "Terminer la conversation" }).click();
+  await expect(julie.getByText("Cette conversation est terminée. Son historique reste lisible.")).toBeVisible();
+});
+
+test("a customer elsewhere on the site is told at once; both sides see « Vu » under what the other read", async ({ browser, baseURL }) => {
+  const { admin, desk } = await availableAdvisor(browser);
+  const account = await newCustomer(baseURL!, "Zoé Ailleurs");
+  const zoe = await signedIn(browser, account, /\/espace$/, "/espace/conseiller");
+  const ask = zoe.getByRole("button", { name: "Parler à un conseiller" });
+  await expect(ask).toBeEnabled();
+  await ask.click();
+  await expect(zoe.getByRole("heading", { name: "Votre demande est en attente" })).toBeVisible();
+
+  // Zoé goes on with her visit; her notification stream follows her.
+  const stream = zoe.waitForResponse((r) => r.url().includes("/api/notifications/stream"));
+  await gotoHydrated(zoe, "/espace/rendez-vous");
+  await stream;
+  await desk.getByRole("button", { name: "Accepter la demande de Zoé Ailleurs" }).click();
+  const toasts = zoe.getByRole("region", { name: "Nouvelles notifications" });
+  await expect(toasts).toContainText("Claire Martin a accepté votre demande");
+  await admin.getByLabel("Votre message").fill("Bonjour Zoé, je vous écoute.");
+  await admin.getByLabel("Votre message").press("Enter");
+  const message = toasts.locator(".toast").filter({ hasText: "Nouveau message de Claire Martin" });
+  await expect(message).toContainText("Bonjour Zoé, je vous écoute.");
+  await message.getByRole("link", { name: "Ouvrir le chat conseiller" }).click();
+  await expect(zoe).toHaveURL(/\/espace\/conseiller$/);
+  const zoeLog = zoe.getByRole("log", { name: "Messages" });
+  await expect(zoeLog).toContainText("Bonjour Zoé, je vous écoute.");
+
+  // Zoé has read it: Claire sees « Vu » under her message; then the other way round.
+  const adminLog = admin.getByRole("log", { name: "Messages" });
+  await expect(adminLog.getByText("Vu", { exact: true })).toBeVisible();
+  await expect(zoeLog.getByText("Vu", { exact: true })).toHaveCount(0);
+  await zoe.getByLabel("Votre message").fill("Merci !");
+  await zoe.getByLabel("Votre message").press("Enter");
+  await expect(adminLog).toContainText("Merci !");
+  await expect(zoeLog.getByRole("listitem").filter({ hasText: "Merci !" })).toContainText("Vu");
+  await admin.getByRole("button", { name: "Terminer la conversation" }).click();
+});
