@@ -261,3 +261,15 @@ insert into dealerships (slug, name, street, postal_code, city, phone, opens_at,
     ('lille-lomme', 'Paddock Lille Lomme', '210 avenue de Dunkerque', '59160', 'Lille',
      '+33 3 53 01 45 67', '09:00', '18:00', '{sun}')
 on conflict do nothing;
+
+-- The advisors' canned responses (« / » in a conversation lists them).
+insert into canned_responses (id, title, body, updated_by) values
+    ('53000000-0000-4000-8000-000000000001', 'Horaires',
+     'Nos concessions vous accueillent du lundi au samedi, de 9 h à 18 h.', '00000000-0000-4000-8000-000000000001'),
+    ('53000000-0000-4000-8000-000000000002', 'Essai',
+     'Vous pouvez réserver un essai depuis la page du modèle (« Réserver un essai ») ou avec l’assistant de votre espace.',
+     '00000000-0000-4000-8000-000000000001'),
+    ('53000000-0000-4000-8000-000000000003', 'Reprise',
+     'Pour estimer la reprise de votre moto, passez à l’atelier avec la carte grise et le carnet d’entretien.',
+     '00000000-0000-4000-8000-000000000002')
+on conflict do nothing;

@@ -22,3 +22,13 @@ create index support_requests_rated_idx on support_requests (advisor_id) where r
 
 -- Advisors search transcripts in French (stemmed: « vidanges » finds « vidange »).
 create index messages_french_text_idx on messages using gin (to_tsvector('french', body));
+
+-- Canned responses the advisors share: typing « / » in a conversation lists them.
+create table canned_responses (
+    id         uuid primary key default gen_random_uuid(),
+    title      text not null check (length(title) between 1 and 60),
+    body       text not null check (length(body) between 1 and 2000),
+    updated_by uuid references users (id) on delete set null,
+    updated_at timestamptz not null default now()
+);
+create unique index canned_responses_title_key on canned_responses (lower(title));

@@ -58,6 +58,8 @@ pub enum ErrorCode {
     AlreadyRated,
     /// The conversation is still open: it can be rated once it has ended.
     ConversationOngoing,
+    /// Another canned response already has this title.
+    TitleTaken,
 }
 
 impl ErrorCode {
@@ -78,7 +80,8 @@ impl ErrorCode {
             | ErrorCode::RequestPending
             | ErrorCode::AlreadyTaken
             | ErrorCode::AlreadyRated
-            | ErrorCode::ConversationOngoing => 409,
+            | ErrorCode::ConversationOngoing
+            | ErrorCode::TitleTaken => 409,
             ErrorCode::RoomClosed | ErrorCode::ConversationEnded => 410,
             ErrorCode::NotMember => 403,
             ErrorCode::MessageTooLong => 422,

@@ -621,3 +621,124 @@ async fn a_customer_elsewhere_on_the_site_is_told_of_decisions_and_the_advisor_s
     // The replay point of notifications is untouched by hints.
     julie_page.quiet().await;
 }
+
+#[sqlx::test]
+async fn advisors_share_canned_responses_with_unique_titles(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let claire = app.logged_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let lucas = app.logged_in_client(LUCAS, ADMIN_PASSWORD).await;
+    let titles = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The seed's three, by title.
+    let list: Value = app
+        .call(&lucas, "support/canned", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(titles(&list), ["Essai", "Horaires", "Reprise"]);
+
+    // Claire adds one; Lucas sees it and changes it.
+    let saved = app
+        .call(
+            &claire,
+            "support/canned/save",
+            &[
+                ("title", "  Garantie "),
+                ("body", "Deux ans, pièces et main-d’œuvre."),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    let list: Value = app
+        .call(&lucas, "support/canned", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(titles(&list), ["Essai", "Garantie", "Horaires", "Reprise"]);
+    let id = list[1]["id"].as_str().unwrap().to_owned();
+    let changed = app
+        .call(
+            &lucas,
+            "support/canned/save",
+            &[
+                ("id", &id),
+                ("title", "Garantie"),
+                ("body", "Deux ans, extensible à quatre."),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let list: Value = app
+        .call(&claire, "support/canned", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[1]["body"], "Deux ans, extensible à quatre.");
+
+    // Titles are unique, whatever the case; empty fields are refused; nothing changes.
+    let taken = app
+        .call(
+            &claire,
+            "support/canned/save",
+            &[("title", "HORAIRES"), ("body", "Autre texte")],
+        )
+        .await;
+    assert_eq!(taken.status(), 409);
+    assert_eq!(error_code(taken).await, "title_taken");
+    let empty = app
+        .call(
+            &claire,
+            "support/canned/save",
+            &[("title", "Vide"), ("body", "  ")],
+        )
+        .await;
+    assert_eq!(empty.status(), 422);
+    let list: Value = app
+        .call(&claire, "support/canned", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 4);
+
+    // Deleted once; customers may neither read nor change them.
+    assert_eq!(
+        app.call(&claire, "support/canned/delete", &[("id", &id)])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.call(&claire, "support/canned/delete", &[("id", &id)])
+            .await
+            .status(),
+        404
+    );
+    let julie = app
+        .logged_in_client(CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+        .await;
+    assert_eq!(app.call(&julie, "support/canned", &[]).await.status(), 403);
+    let forged = app
+        .call(
+            &julie,
+            "support/canned/save",
+            &[("title", "Promo"), ("body", "-50 %")],
+        )
+        .await;
+    assert_eq!(forged.status(), 403);
+    let list: Value = app
+        .call(&claire, "support/canned", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(titles(&list), ["Essai", "Horaires", "Reprise"]);
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { availableAdvisor, gotoHydrated, newCustomer, signedIn } from "./helpers";
+import { ADMIN, availableAdvisor, gotoHydrated, newCustomer, signedIn } from "./helpers";
 
 // The e2e server expires requests after PADDOCK_SUPPORT_REQUEST_EXPIRY_SECONDS=30
 // (scripts/test.sh); the product's default is 30 minutes.
@@ -143,5 +143,37 @@ test("a customer elsewhere on the site is told at once; both sides see « Vu » 
   await zoe.getByLabel("Votre message").press("Enter");
   await expect(adminLog).toContainText("Merci !");
   await expect(zoeLog.getByRole("listitem").filter({ hasText: "Merci !" })).toContainText("Vu");
+  await admin.getByRole("button", { name: "Terminer la conversation" }).click();
+});
+
+test("an advisor adds a canned response and inserts it in a conversation by typing « / »", async ({ browser, baseURL }) => {
+  // A canned response of this run's own (the seed has « Horaires », « Essai », « Reprise »).
+  const title = `Atelier ${Date.now()}`;
+  const manager = await signedIn(browser, ADMIN, /\/admin$/, "/admin/conversations");
+  const canned = manager.getByRole("region", { name: "Réponses types" });
+  await canned.getByLabel("Titre").fill(title);
+  await canned.getByLabel("Texte").fill("L’atelier est ouvert du mardi au samedi, de 8 h 30 à 18 h.");
+  await canned.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(canned.getByRole("listitem").filter({ hasText: title })).toBeVisible();
+
+  const { admin, desk } = await availableAdvisor(browser);
+  const account = await newCustomer(baseURL!, "Yanis Atelier");
+  const yanis = await signedIn(browser, account, /\/espace$/, "/espace/conseiller");
+  const ask = yanis.getByRole("button", { name: "Parler à un conseiller" });
+  await expect(ask).toBeEnabled();
+  await ask.click();
+  await desk.getByRole("button", { name: "Accepter la demande de Yanis Atelier" }).click();
+  const composer = admin.getByLabel("Votre message");
+  await composer.fill("/");
+  const offered = admin.getByRole("list", { name: "Réponses types" });
+  await expect(offered.getByRole("button", { name: /Horaires/ })).toBeVisible();
+  // Filtered as one types, case and accents ignored.
+  await composer.fill(`/${title.slice(0, 9).toUpperCase()}`);
+  await expect(offered.getByRole("button", { name: /Horaires/ })).toHaveCount(0);
+  await offered.getByRole("button", { name: new RegExp(title) }).click();
+  await expect(composer).toHaveValue("L’atelier est ouvert du mardi au samedi, de 8 h 30 à 18 h.");
+  await expect(offered).toHaveCount(0);
+  await composer.press("Enter");
+  await expect(yanis.getByRole("log", { name: "Messages" })).toContainText("ouvert du mardi au samedi");
   await admin.getByRole("button", { name: "Terminer la conversation" }).click();
 });

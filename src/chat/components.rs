@@ -156,10 +156,20 @@ pub fn ConnectionBadge(state: RwSignal<ChatState>) -> impl IntoView {
 }
 
 /// One conversation on screen: a room, a direct conversation or an advisor conversation.
+/// With `snippets`, typing « / » in the composer lists them (the advisors' canned
+/// responses); Enter or a click puts the text in the composer.
 #[component]
-pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
+pub fn ChannelView(
+    client: ChatClient,
+    channel: Uuid,
+    #[prop(optional, into)] snippets: Option<Signal<Vec<super::Snippet>>>,
+) -> impl IntoView {
     let state = client.state;
     let draft = RwSignal::new(String::new());
+    let offered = Memo::new(move |_| match snippets {
+        Some(snippets) => draft.with(|d| snippets.with(|all| super::snippets_for(d, all))),
+        None => Vec::new(),
+    });
     let direct = move || state.with(|s| s.directs.get(&channel).cloned());
     let is_support = move || state.with(|s| s.advisor_channels.contains_key(&channel));
     let is_direct = move || direct().is_some() || is_support();
@@ -191,6 +201,11 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        // « /hor » then Enter: the first snippet offered, to read over before sending.
+        if let Some(first) = offered.with_untracked(|o| o.first().cloned()) {
+            draft.set(first.body);
+            return;
+        }
         let body = draft.get_untracked();
         if body.trim().is_empty() {
             return;
@@ -290,6 +305,23 @@ pub fn ChannelView(client: ChatClient, channel: Uuid) -> impl IntoView {
             </p>
             <Show when=move || !is_direct() && joined()>
                 <MemberList client room=channel/>
+            </Show>
+            <Show when=move || offered.with(|o| !o.is_empty())>
+                <ul class="snippets" aria-label="Réponses types">
+                    <For each=move || offered.get() key=|s| s.title.clone() let:snippet>
+                        {
+                            let body = snippet.body.clone();
+                            view! {
+                                <li>
+                                    <button type="button" class="snippet" on:click=move |_| draft.set(body.clone())>
+                                        <span class="snippet-title">{snippet.title.clone()}</span>
+                                        <span class="snippet-body">{snippet.body.clone()}</span>
+                                    </button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
             </Show>
             <form class="composer" on:submit=submit>
                 <label for="composer-input" class="visually-hidden">"Votre message"</label>

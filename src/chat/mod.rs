@@ -13,6 +13,7 @@ pub mod server;
 pub mod state;
 
 use crate::error::{AppError, ErrorCode};
+use serde::{Deserialize, Serialize};
 
 pub const MIN_ROOM_NAME_CHARS: usize = 3;
 pub const MAX_ROOM_NAME_CHARS: usize = 60;
@@ -72,6 +73,49 @@ pub fn validate_message(body: &str) -> Result<&str, AppError> {
     Ok(body)
 }
 
+/// A ready-made text the composer offers when the draft starts with « / » (the
+/// advisors' canned responses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snippet {
+    pub title: String,
+    pub body: String,
+}
+
+/// Snippets offered at most at once.
+pub const MAX_SNIPPETS_SHOWN: usize = 8;
+
+/// The snippets a draft calls for: with « /hor », those whose title contains « hor »
+/// (case and accents ignored); with « / » alone, all of them; none otherwise.
+pub fn snippets_for(draft: &str, snippets: &[Snippet]) -> Vec<Snippet> {
+    let Some(query) = draft.strip_prefix('/') else {
+        return Vec::new();
+    };
+    let query = folded(query.trim());
+    snippets
+        .iter()
+        .filter(|s| folded(&s.title).contains(&query))
+        .take(MAX_SNIPPETS_SHOWN)
+        .cloned()
+        .collect()
+}
+
+/// Lower case without the accents French uses: « Révision » matches « revision ».
+fn folded(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ÿ' => 'y',
+            other => other,
+        })
+        .collect()
+}
+
 /// A customer search, trimmed: 2 to 60 characters.
 pub fn normalize_search_query(raw: &str) -> Result<&str, AppError> {
     let query = raw.trim();
@@ -91,6 +135,29 @@ pub fn normalize_search_query(raw: &str) -> Result<&str, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slash_lists_the_snippets_whose_title_matches() {
+        let snippet = |title: &str| Snippet {
+            title: title.into(),
+            body: format!("Texte {title}"),
+        };
+        let all = [snippet("Horaires"), snippet("Essai"), snippet("Révision")];
+        let titles = |draft: &str| -> Vec<String> {
+            snippets_for(draft, &all)
+                .into_iter()
+                .map(|s| s.title)
+                .collect()
+        };
+        assert_eq!(titles("/"), ["Horaires", "Essai", "Révision"]);
+        assert_eq!(titles("/hor"), ["Horaires"]);
+        assert_eq!(titles("/REVI"), ["Révision"], "case and accents ignored");
+        assert_eq!(titles("/ess "), ["Essai"]);
+        assert!(titles("/zz").is_empty());
+        assert!(titles("hor").is_empty(), "only a draft starting with /");
+        let many: Vec<_> = (0..20).map(|i| snippet(&format!("Réponse {i}"))).collect();
+        assert_eq!(snippets_for("/rep", &many).len(), MAX_SNIPPETS_SHOWN);
+    }
 
     #[test]
     fn room_names_are_tidied_and_bounded() {

@@ -154,3 +154,63 @@ pub async fn customer_context(channel_id: Uuid) -> Result<super::CustomerContext
         .await,
     )
 }
+
+/// Advisors: the shared canned responses.
+#[server(endpoint = "support/canned")]
+pub async fn canned_responses() -> Result<Vec<super::CannedResponse>, AppError> {
+    use crate::server::context::{app_state, require_admin, respond};
+    respond(
+        async {
+            require_admin().await?;
+            super::server::canned_responses(&app_state()?.pool).await
+        }
+        .await,
+    )
+}
+
+/// Advisors: add a canned response, or change the one `id` names.
+#[server(endpoint = "support/canned/save")]
+pub async fn save_canned_response(
+    #[server(default)] id: Option<Uuid>,
+    title: String,
+    body: String,
+) -> Result<(), AppError> {
+    use crate::server::context::{app_state, require_admin, respond};
+    use crate::server::limits::Budget;
+    respond(
+        async {
+            let advisor = require_admin().await?;
+            let state = app_state()?;
+            state.limits.check(
+                "canned_response",
+                Budget {
+                    burst: 20,
+                    every: std::time::Duration::from_secs(3),
+                },
+                advisor.id,
+            )?;
+            let (title, body) = super::normalize_canned(&title, &body)?;
+            let id =
+                super::server::save_canned_response(&state.pool, advisor.id, id, &title, &body)
+                    .await?;
+            tracing::info!(advisor = %advisor.id, canned = %id, "canned response saved");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Advisors: delete a canned response.
+#[server(endpoint = "support/canned/delete")]
+pub async fn delete_canned_response(id: Uuid) -> Result<(), AppError> {
+    use crate::server::context::{app_state, require_admin, respond};
+    respond(
+        async {
+            let advisor = require_admin().await?;
+            super::server::delete_canned_response(&app_state()?.pool, id).await?;
+            tracing::info!(advisor = %advisor.id, canned = %id, "canned response deleted");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -5,8 +5,8 @@ use super::client::SupportClient;
 use super::{
     advisors_label,
     api::{
-        advisor_ratings, customer_context, support_history, support_transcript, RateConversation,
-        SearchTranscripts,
+        advisor_ratings, canned_responses, customer_context, support_history, support_transcript,
+        DeleteCannedResponse, RateConversation, SaveCannedResponse, SearchTranscripts,
     },
     average_label, excerpt_parts, expiry_label, position_label, waiting_label, QueuedRequest,
     Rating, SupportConversation,
@@ -188,6 +188,15 @@ pub fn SupportDesk() -> impl IntoView {
     let queue = Memo::new(move |_| desk.with(|s| s.queue.clone()));
     let conversations = Memo::new(move |_| desk.with(|s| s.open_conversations()));
     let selected = RwSignal::new(None::<Uuid>);
+    // The canned responses, offered by « / » in the composer.
+    let canned = Resource::new(|| (), |_| canned_responses());
+    let snippets = Signal::derive(move || {
+        canned
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.into_iter().map(crate::chat::Snippet::from).collect())
+            .unwrap_or_default()
+    });
     // The conversation on screen is read as messages come; the others count unread ones.
     Effect::new(move |_| client.view(selected.get()));
     // New requests alert an available advisor, even with the tab in the background.
@@ -264,7 +273,7 @@ pub fn SupportDesk() -> impl IntoView {
             </ul>
             {move || selected.get().map(|channel| view! {
                 <div class="desk-conversation">
-                    <ChannelView client channel/>
+                    <ChannelView client channel snippets/>
                     <CustomerPanel channel/>
                 </div>
             })}
@@ -744,7 +753,91 @@ fn TranscriptSearch() -> impl IntoView {
     }
 }
 
-/// Every advisor conversation, for the advisors, and their search.
+/// The advisors' shared canned responses: add, change, delete.
+#[component]
+fn CannedResponses() -> impl IntoView {
+    let save = ServerAction::<SaveCannedResponse>::new();
+    let delete = ServerAction::<DeleteCannedResponse>::new();
+    let list = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        |_| canned_responses(),
+    );
+    let editing = RwSignal::new(None::<super::CannedResponse>);
+    // A saved change closes the form.
+    Effect::new(move |_| {
+        if save.value().with(|v| matches!(v, Some(Ok(())))) {
+            editing.set(None);
+        }
+    });
+    view! {
+        <section class="card section" aria-labelledby="canned-title">
+            <h2 id="canned-title">"Réponses types"</h2>
+            <p class="field-hint">"Dans une conversation, tapez « / » puis le début du titre pour insérer une réponse type."</p>
+            <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                {move || list.get().map(|result| match result {
+                    Ok(list) if list.is_empty() => view! { <p class="field-hint">"Aucune réponse type."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="canned-list" aria-labelledby="canned-title">
+                            {list.into_iter().map(|canned| {
+                                let id = canned.id;
+                                let title = canned.title.clone();
+                                let edited = canned.clone();
+                                view! {
+                                    <li class="canned-item">
+                                        <p class="room-name">{canned.title.clone()}</p>
+                                        <p class="field-hint">{canned.body.clone()}</p>
+                                        <p class="form-actions">
+                                            <button type="button" class="button"
+                                                aria-label=format!("Modifier « {title} »")
+                                                on:click=move |_| editing.set(Some(edited.clone()))>"Modifier"</button>
+                                            <button type="button" class="button button-ghost"
+                                                aria-label=format!("Supprimer « {title} »")
+                                                on:click=move |_| { delete.dispatch(DeleteCannedResponse { id }); }>"Supprimer"</button>
+                                        </p>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                })}
+            </Transition>
+            {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
+            {move || {
+                let current = editing.get();
+                let heading = if current.is_some() { "Modifier la réponse type" } else { "Nouvelle réponse type" };
+                view! {
+                    <h3 id="canned-form-title">{heading}</h3>
+                    <ActionForm action=save attr:class="form" attr:aria-labelledby="canned-form-title">
+                        {current.as_ref().map(|c| view! { <input type="hidden" name="id" value=c.id.to_string()/> })}
+                        <div class="field">
+                            <label for="canned-title-input">"Titre"</label>
+                            <input id="canned-title-input" name="title" type="text" required=true
+                                maxlength=super::MAX_CANNED_TITLE_CHARS.to_string()
+                                value=current.as_ref().map(|c| c.title.clone()).unwrap_or_default()/>
+                        </div>
+                        <div class="field">
+                            <label for="canned-body-input">"Texte"</label>
+                            <textarea id="canned-body-input" name="body" rows="3" required=true
+                                maxlength=crate::chat::MAX_MESSAGE_CHARS.to_string()>
+                                {current.as_ref().map(|c| c.body.clone()).unwrap_or_default()}
+                            </textarea>
+                        </div>
+                        {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
+                        <p class="form-actions">
+                            <button type="submit" class="button button-primary">"Enregistrer"</button>
+                            {current.is_some().then(|| view! {
+                                <button type="button" class="button button-ghost" on:click=move |_| editing.set(None)>"Annuler"</button>
+                            })}
+                        </p>
+                    </ActionForm>
+                }
+            }}
+        </section>
+    }
+}
+
+/// Every advisor conversation, for the advisors, their search and the canned responses.
 #[component]
 pub fn AdminConversationsPage() -> impl IntoView {
     view! {
@@ -752,6 +845,7 @@ pub fn AdminConversationsPage() -> impl IntoView {
         <div class="page">
             <h1>"Conversations avec les clients"</h1>
             <TranscriptSearch/>
+            <CannedResponses/>
             <ConversationArchive title="Toutes les conversations" version=Signal::derive(|| 0usize)/>
         </div>
     }

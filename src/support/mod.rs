@@ -47,6 +47,34 @@ pub enum RequestStatus {
     Expired,
 }
 
+pub const MAX_CANNED_TITLE_CHARS: usize = 60;
+
+/// An answer the advisors share, inserted in a conversation by typing « / ».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CannedResponse {
+    pub id: Uuid,
+    pub title: String,
+    pub body: String,
+}
+
+impl From<CannedResponse> for crate::chat::Snippet {
+    fn from(canned: CannedResponse) -> Self {
+        Self {
+            title: canned.title,
+            body: canned.body,
+        }
+    }
+}
+
+/// A canned response's title (1 to 60 characters) and text (a message: 1 to 2,000).
+pub fn normalize_canned(title: &str, body: &str) -> Result<(String, String), AppError> {
+    let title = optional_text(title, MAX_CANNED_TITLE_CHARS, "Le titre")?
+        .ok_or_else(|| AppError::invalid_input("Donnez un titre à la réponse type."))?;
+    let body = crate::chat::validate_message(body)?.to_owned();
+    Ok((title, body))
+}
+
 /// An advisor's average rating on the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
@@ -358,6 +386,21 @@ mod tests {
         assert!(normalize_rating(3, &"é".repeat(501)).is_err());
         assert_eq!(average_label(4.0, 2), "4 / 5 (2 avis)");
         assert_eq!(average_label(4.25, 4), "4,3 / 5 (4 avis)");
+    }
+
+    #[test]
+    fn canned_responses_have_a_title_and_a_message() {
+        assert_eq!(
+            normalize_canned("  Horaires  d’ouverture ", " Du lundi au samedi. ").unwrap(),
+            (
+                "Horaires d’ouverture".to_owned(),
+                "Du lundi au samedi.".to_owned()
+            )
+        );
+        assert!(normalize_canned("  ", "Texte").is_err());
+        assert!(normalize_canned("Titre", "   ").is_err());
+        assert!(normalize_canned(&"t".repeat(61), "Texte").is_err());
+        assert!(normalize_canned("Titre", &"a".repeat(2001)).is_err());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use super::events::{self, SupportEvent};
 use super::{
-    AdvisorRating, QueuedRequest, Rating, RequestStatus, SupportConversation, TranscriptHit,
-    TranscriptQuery,
+    AdvisorRating, CannedResponse, QueuedRequest, Rating, RequestStatus, SupportConversation,
+    TranscriptHit, TranscriptQuery,
 };
 use crate::{
     chat::server::store,
@@ -616,4 +616,77 @@ pub async fn search_transcripts(
             excerpt: row.excerpt,
         })
         .collect())
+}
+
+/// The advisors' canned responses, by title.
+pub async fn canned_responses(pool: &PgPool) -> Result<Vec<CannedResponse>, AppError> {
+    sqlx::query_as("select id, title, body from canned_responses order by lower(title)")
+        .fetch_all(pool)
+        .await
+        .map_err(AppError::from)
+}
+
+fn title_taken(err: sqlx::Error) -> AppError {
+    match &err {
+        sqlx::Error::Database(e) if e.is_unique_violation() => AppError::new(
+            ErrorCode::TitleTaken,
+            "Une réponse type porte déjà ce titre.",
+        ),
+        _ => AppError::from(err),
+    }
+}
+
+/// Creates a canned response, or changes the one `id` names. At most 200 exist.
+pub async fn save_canned_response(
+    pool: &PgPool,
+    advisor: Uuid,
+    id: Option<Uuid>,
+    title: &str,
+    body: &str,
+) -> Result<Uuid, AppError> {
+    match id {
+        Some(id) => sqlx::query_scalar(
+            "update canned_responses set title = $2, body = $3, updated_by = $4, updated_at = now()
+             where id = $1 returning id",
+        )
+        .bind(id)
+        .bind(title)
+        .bind(body)
+        .bind(advisor)
+        .fetch_optional(pool)
+        .await
+        .map_err(title_taken)?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "Cette réponse type n’existe plus.")),
+        None => sqlx::query_scalar(
+            "insert into canned_responses (title, body, updated_by)
+             select $1, $2, $3 where (select count(*) from canned_responses) < 200
+             returning id",
+        )
+        .bind(title)
+        .bind(body)
+        .bind(advisor)
+        .fetch_optional(pool)
+        .await
+        .map_err(title_taken)?
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::OutOfRange,
+                "200 réponses types au plus : supprimez-en une avant d’en ajouter.",
+            )
+        }),
+    }
+}
+
+pub async fn delete_canned_response(pool: &PgPool, id: Uuid) -> Result<(), AppError> {
+    let deleted = sqlx::query("delete from canned_responses where id = $1")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            "Cette réponse type n’existe plus.",
+        ));
+    }
+    Ok(())
 }

@@ -12,7 +12,7 @@ export const SUPPORT_SSE_EVENT = "support";
 /**
  * Stable, machine-readable error codes. Never rename a variant: clients match on them.
  */
-export type ErrorCode = "invalid_input" | "invalid_email" | "invalid_display_name" | "password_too_short" | "password_too_long" | "email_taken" | "invalid_credentials" | "rate_limited" | "unauthenticated" | "forbidden" | "not_found" | "cross_site_request" | "unavailable" | "internal" | "room_full" | "room_closed" | "not_member" | "message_too_long" | "room_name_taken" | "no_advisor_available" | "request_pending" | "already_taken" | "conversation_ended" | "overloaded" | "invalid_characters" | "out_of_range" | "session_expired" | "too_many_connections" | "slug_taken" | "already_rated" | "conversation_ongoing";
+export type ErrorCode = "invalid_input" | "invalid_email" | "invalid_display_name" | "password_too_short" | "password_too_long" | "email_taken" | "invalid_credentials" | "rate_limited" | "unauthenticated" | "forbidden" | "not_found" | "cross_site_request" | "unavailable" | "internal" | "room_full" | "room_closed" | "not_member" | "message_too_long" | "room_name_taken" | "no_advisor_available" | "request_pending" | "already_taken" | "conversation_ended" | "overloaded" | "invalid_characters" | "out_of_range" | "session_expired" | "too_many_connections" | "slug_taken" | "already_rated" | "conversation_ongoing" | "title_taken";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**
