@@ -742,3 +742,90 @@ async fn advisors_share_canned_responses_with_unique_titles(pool: PgPool) {
         .unwrap();
     assert_eq!(titles(&list), ["Essai", "Horaires", "Reprise"]);
 }
+
+#[sqlx::test]
+async fn an_advisor_hands_a_conversation_to_an_available_colleague_with_a_note(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let mut claire = available_advisor(&app, ADMIN_EMAIL).await;
+    let mut julie = watching_customer(&app, CUSTOMER_EMAIL).await;
+    julie
+        .send(json!({"type": "request_advisor", "topic": "Essai du R7"}))
+        .await;
+    let queue = claire
+        .next_where("support_queue", |q| has_request_of(q, "Julie Petit"))
+        .await;
+    let request = queue["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["customer_name"] == "Julie Petit")
+        .map(|r| uuid_at(&r["id"]))
+        .unwrap();
+    claire
+        .send(json!({"type": "accept_request", "request_id": request}))
+        .await;
+    let channel = uuid_at(&julie.next_of("support_opened").await["conversation"]["channel_id"]);
+    claire.next_of("support_opened").await;
+    julie.subscribe(channel, 0).await;
+    claire.subscribe(channel, 0).await;
+    let lucas_id = user_id(&app, LUCAS).await;
+    let transfer = |note: &str| json!({"type": "transfer_conversation", "channel_id": channel, "advisor_id": lucas_id, "note": note});
+
+    // Not to an advisor who is not available, never by the customer.
+    claire.send(transfer("")).await;
+    assert_eq!(
+        claire.next_of("error").await["code"],
+        "no_advisor_available"
+    );
+    let mut lucas = available_advisor(&app, LUCAS).await;
+    julie.send(transfer("")).await;
+    assert_eq!(julie.next_of("error").await["code"], "forbidden");
+
+    claire
+        .send(transfer("  Essai du R7 samedi, déjà client "))
+        .await;
+    let taken = lucas.next_of("support_transferred").await;
+    assert_eq!(taken["note"], "Essai du R7 samedi, déjà client");
+    assert_eq!(taken["from_name"], "Claire Martin");
+    assert_eq!(taken["conversation"]["advisor_name"], "Lucas Bernard");
+    let told = julie.next_of("support_transferred").await;
+    assert_eq!(told["conversation"]["advisor_name"], "Lucas Bernard");
+    assert!(told["note"].is_null(), "the note is for the advisor");
+    let still_open = claire.next_of("support_conversations").await;
+    assert!(still_open["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["channel_id"] != channel.to_string()));
+
+    // Lucas talks with Julie from now on; Claire no longer can, nor hand it over again.
+    lucas.subscribe(channel, 0).await;
+    assert_eq!(
+        lucas
+            .post(
+                channel,
+                Uuid::new_v4(),
+                "Bonjour Julie, Lucas à votre écoute."
+            )
+            .await["type"],
+        "ack"
+    );
+    julie
+        .next_where("message", |m| {
+            m["body"] == "Bonjour Julie, Lucas à votre écoute."
+        })
+        .await;
+    assert_eq!(
+        claire.post(channel, Uuid::new_v4(), "Encore moi").await["code"],
+        "not_member"
+    );
+    claire.send(transfer("")).await;
+    assert_eq!(claire.next_of("error").await["code"], "not_member");
+    let advisor: Uuid =
+        sqlx::query_scalar("select advisor_id from support_requests where channel_id = $1")
+            .bind(channel)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(advisor, lucas_id);
+}

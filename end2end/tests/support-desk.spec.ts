@@ -1,6 +1,21 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, availableAdvisor, gotoHydrated, newCustomer, signedIn } from "./helpers";
 
+const LUCAS = { email: "lucas.bernard@paddock.test", password: "PaddockAdmin2026!" };
+
+// The other specs expect no advisor available: each test leaves both unavailable.
+test.afterEach(async ({ browser }) => {
+  for (const advisor of [ADMIN, LUCAS]) {
+    const page = await signedIn(browser, advisor, /\/admin$/, "/admin");
+    const desk = page.getByRole("region", { name: "Chat conseiller" });
+    const available = desk.locator("#advisor-available");
+    await expect(available).toBeEnabled();
+    if (await available.isChecked()) await available.uncheck();
+    await expect(desk.getByText("Indisponible pour le chat", { exact: true })).toBeVisible();
+    await page.context().close();
+  }
+});
+
 // The e2e server expires requests after PADDOCK_SUPPORT_REQUEST_EXPIRY_SECONDS=30
 // (scripts/test.sh); the product's default is 30 minutes.
 test("a request no advisor takes expires: the customer is told and may ask again", async ({ browser, baseURL }) => {
@@ -64,7 +79,7 @@ test("the customer rates an ended conversation; advisors read it and the average
 });
 
 test("advisors search the transcripts by words in French, customer and days", async ({ browser }) => {
-  const admin = await signedIn(browser, { email: "lucas.bernard@paddock.test", password: "PaddockAdmin2026!" }, /\/admin$/, "/admin/conversations");
+  const admin = await signedIn(browser, LUCAS, /\/admin$/, "/admin/conversations");
   const search = admin.getByRole("region", { name: "Rechercher dans les conversations" });
   // « financements » finds the seed's « financement » (French stemming), highlighted.
   await search.getByLabel("Mots des messages").fill("financements");
@@ -176,4 +191,37 @@ test("an advisor adds a canned response and inserts it in a conversation by typi
   await composer.press("Enter");
   await expect(yanis.getByRole("log", { name: "Messages" })).toContainText("ouvert du mardi au samedi");
   await admin.getByRole("button", { name: "Terminer la conversation" }).click();
+});
+
+test("an advisor hands a conversation to an available colleague with a note; the customer is told who took over", async ({ browser, baseURL }) => {
+  const { admin, desk } = await availableAdvisor(browser);
+  const lucas = await signedIn(browser, LUCAS, /\/admin$/, "/admin");
+  const lucasDesk = lucas.getByRole("region", { name: "Chat conseiller" });
+  const available = lucasDesk.locator("#advisor-available");
+  await expect(available).toBeEnabled();
+  if (!(await available.isChecked())) await available.check();
+  await expect(lucasDesk.getByText("Disponible pour le chat", { exact: true })).toBeVisible();
+
+  const account = await newCustomer(baseURL!, "Inès Relais");
+  const ines = await signedIn(browser, account, /\/espace$/, "/espace/conseiller");
+  const ask = ines.getByRole("button", { name: "Parler à un conseiller" });
+  await expect(ask).toBeEnabled();
+  await ask.click();
+  await desk.getByRole("button", { name: "Accepter la demande de Inès Relais" }).click();
+  await expect(ines.getByRole("heading", { name: "Conversation avec Claire Martin" })).toBeVisible();
+
+  await desk.getByText("Transférer la conversation").click();
+  await desk.getByLabel("Conseiller", { exact: true }).selectOption({ label: "Lucas Bernard" });
+  await desk.getByLabel("Note pour le conseiller (facultatif)").fill("Cliente intéressée par le R7");
+  await desk.getByRole("button", { name: "Transférer", exact: true }).click();
+
+  await expect(lucasDesk.getByText("Transmise par Claire Martin : « Cliente intéressée par le R7 »")).toBeVisible();
+  await expect(lucasDesk.getByRole("heading", { name: "Conversation avec Inès Relais" })).toBeVisible();
+  await expect(ines.getByText("Lucas Bernard a repris la conversation (transmise par Claire Martin).")).toBeVisible();
+  await expect(desk.getByRole("heading", { name: "Conversation avec Inès Relais" })).toHaveCount(0);
+  await lucas.getByLabel("Votre message").fill("Bonjour, Lucas prend le relais.");
+  await lucas.getByLabel("Votre message").press("Enter");
+  await expect(ines.getByRole("log", { name: "Messages" })).toContainText("Lucas prend le relais.");
+  await lucas.getByRole("button", { name: "Terminer la conversation" }).click();
+  await expect(admin.locator("body")).toHaveAttribute("data-hydrated", "true");
 });

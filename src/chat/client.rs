@@ -328,7 +328,8 @@ impl ChatClient {
             ServerMessage::DirectOpened { direct, last_seq } => {
                 Some((direct.channel_id, *last_seq))
             }
-            ServerMessage::SupportOpened { conversation } => {
+            ServerMessage::SupportOpened { conversation }
+            | ServerMessage::SupportTransferred { conversation, .. } => {
                 Some((conversation.channel_id, conversation.last_seq))
             }
             _ => None,

@@ -358,7 +358,8 @@ impl ChatState {
             ServerMessage::ConversationEnded { channel_id } => {
                 self.channels.entry(channel_id).or_default().closed = true;
             }
-            ServerMessage::SupportOpened { conversation } => {
+            ServerMessage::SupportOpened { conversation }
+            | ServerMessage::SupportTransferred { conversation, .. } => {
                 let channel = self.channels.entry(conversation.channel_id).or_default();
                 channel.closed = conversation.ended;
                 self.advisor_channels.insert(

@@ -158,6 +158,14 @@ pub enum ServerMessage {
         request_id: Uuid,
         reason: Option<String>,
     },
+    /// A conversation changed advisor: sent to the customer (without the note) and to
+    /// the advisor who takes it over (with it). The previous advisor gets their open
+    /// conversations again, without this one.
+    SupportTransferred {
+        conversation: SupportConversation,
+        from_name: String,
+        note: Option<String>,
+    },
     /// The customer's request waited until it expired with no advisor taking it: the
     /// customer may ask again.
     SupportExpired {

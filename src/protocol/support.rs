@@ -31,6 +31,14 @@ pub enum SupportRequest {
     },
     /// Either participant: end an advisor conversation.
     EndConversation { channel_id: Uuid },
+    /// The conversation's advisor: hand it to another available advisor, with an
+    /// optional note for them (at most 300 characters).
+    TransferConversation {
+        channel_id: Uuid,
+        advisor_id: Uuid,
+        #[serde(default)]
+        note: Option<String>,
+    },
 }
 
 /// A pending request as advisors see it in the queue.

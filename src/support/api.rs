@@ -214,3 +214,28 @@ pub async fn delete_canned_response(id: Uuid) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// An advisor a conversation can be handed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Advisors: the other advisors available now, to hand a conversation to.
+#[server(endpoint = "support/colleagues")]
+pub async fn available_colleagues() -> Result<Vec<Colleague>, AppError> {
+    use crate::server::context::{app_state, require_admin, respond};
+    respond(
+        async {
+            let advisor = require_admin().await?;
+            let colleagues =
+                super::server::available_colleagues(&app_state()?.pool, advisor.id).await?;
+            Ok(colleagues
+                .into_iter()
+                .map(|(id, name)| Colleague { id, name })
+                .collect())
+        }
+        .await,
+    )
+}

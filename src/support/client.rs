@@ -57,6 +57,16 @@ impl SupportClient {
         self.chat.send(SupportRequest::AcceptRequest { request_id });
     }
 
+    pub fn transfer(&self, channel_id: Uuid, advisor_id: Uuid, note: String) {
+        self.chat.state.update(|s| s.notice = None);
+        let note = (!note.trim().is_empty()).then_some(note);
+        self.chat.send(SupportRequest::TransferConversation {
+            channel_id,
+            advisor_id,
+            note,
+        });
+    }
+
     pub fn refuse_request(&self, request_id: Uuid, reason: String) {
         self.chat.state.update(|s| s.notice = None);
         let reason = (!reason.trim().is_empty()).then_some(reason);
@@ -75,6 +85,7 @@ fn is_support_frame(frame: &ServerMessage) -> bool {
             | ServerMessage::SupportOpened { .. }
             | ServerMessage::SupportRefused { .. }
             | ServerMessage::SupportExpired { .. }
+            | ServerMessage::SupportTransferred { .. }
             | ServerMessage::ConversationEnded { .. }
     )
 }

@@ -5,8 +5,9 @@ use super::client::SupportClient;
 use super::{
     advisors_label,
     api::{
-        advisor_ratings, canned_responses, customer_context, support_history, support_transcript,
-        DeleteCannedResponse, RateConversation, SaveCannedResponse, SearchTranscripts,
+        advisor_ratings, available_colleagues, canned_responses, customer_context, support_history,
+        support_transcript, DeleteCannedResponse, RateConversation, SaveCannedResponse,
+        SearchTranscripts,
     },
     average_label, excerpt_parts, expiry_label, position_label, waiting_label, QueuedRequest,
     Rating, SupportConversation,
@@ -82,6 +83,7 @@ pub fn AdvisorChatPage() -> impl IntoView {
             <ChatNotice state/>
             {move || match (current.get(), waiting.get()) {
                 (Some((channel, ended)), _) => view! {
+                    <HandoverNote desk channel on_desk=false/>
                     <ChannelView client channel/>
                     {ended.then(|| view! {
                         {desk.with_untracked(|s| s.conversations.get(&channel).is_some_and(|c| c.rating.is_none()))
@@ -166,6 +168,87 @@ pub fn AdvisorChatPage() -> impl IntoView {
     }
 }
 
+/// Who handed the conversation over, with their note (on the desk), or who took it
+/// over (on the customer's page).
+#[component]
+fn HandoverNote(
+    desk: RwSignal<super::state::SupportState>,
+    channel: Uuid,
+    on_desk: bool,
+) -> impl IntoView {
+    let handover = Memo::new(move |_| desk.with(|s| s.handovers.get(&channel).cloned()));
+    move || {
+        handover.get().map(|handover| {
+            let text = if on_desk {
+                match &handover.note {
+                    Some(note) => format!("Transmise par {} : « {note} »", handover.from_name),
+                    None => format!("Transmise par {}.", handover.from_name),
+                }
+            } else {
+                format!(
+                    "{} a repris la conversation (transmise par {}).",
+                    handover.to_name, handover.from_name
+                )
+            };
+            view! { <p class="handover-note" role="status">{text}</p> }
+        })
+    }
+}
+
+/// Hands the conversation to another available advisor, with a note for them.
+#[component]
+fn TransferForm(support: SupportClient, channel: Uuid) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    let colleagues = Resource::new(
+        move || opened.get(),
+        |opened| async move {
+            if opened {
+                available_colleagues().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
+    let chosen = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if let Ok(advisor) = chosen.get_untracked().parse::<Uuid>() {
+            support.transfer(channel, advisor, note.get_untracked());
+        }
+    };
+    view! {
+        <details class="transfer" on:toggle=move |_| opened.set(true)>
+            <summary class="button button-ghost">"Transférer la conversation"</summary>
+            <form class="form" on:submit=submit>
+                <Transition fallback=|| view! { <p class="loading">"Chargement…"</p> }>
+                    {move || colleagues.get().map(|result| match result {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="field-hint">"Aucun autre conseiller n’est disponible pour le moment."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <div class="field">
+                                <label for="transfer-to">"Conseiller"</label>
+                                <select id="transfer-to" required=true on:change=move |e| chosen.set(event_target_value(&e))>
+                                    <option value="">"Choisir…"</option>
+                                    {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                                </select>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorAlert error/> }.into_any(),
+                    })}
+                </Transition>
+                <div class="field">
+                    <label for="transfer-note">"Note pour le conseiller (facultatif)"</label>
+                    <input id="transfer-note" type="text" maxlength=super::MAX_REASON_CHARS.to_string()
+                        prop:value=move || note.get() on:input=move |e| note.set(event_target_value(&e))/>
+                </div>
+                <button type="submit" class="button button-primary">"Transférer"</button>
+            </form>
+        </details>
+    }
+}
+
 /// Asked once, with the customer's request (a click): the answer may come while they
 /// are in another tab.
 fn ask_notification_permission() {
@@ -207,6 +290,14 @@ pub fn SupportDesk() -> impl IntoView {
             .unwrap_or_default();
         if !arrivals.is_empty() && untrack(|| support.is_available()) {
             alert_advisor(&arrivals);
+        }
+    });
+    // A conversation handed to a colleague leaves the screen.
+    Effect::new(move |_| {
+        if let Some(channel) = selected.get() {
+            if !desk.with(|s| s.conversations.contains_key(&channel)) {
+                selected.set(None);
+            }
         }
     });
     // A conversation this advisor just accepted comes on screen.
@@ -272,10 +363,12 @@ pub fn SupportDesk() -> impl IntoView {
                 </For>
             </ul>
             {move || selected.get().map(|channel| view! {
+                <HandoverNote desk channel on_desk=true/>
                 <div class="desk-conversation">
                     <ChannelView client channel snippets/>
                     <CustomerPanel channel/>
                 </div>
+                <TransferForm support channel/>
             })}
             <AdvisorRatings/>
             <p><a href="/admin/conversations">"Historique et recherche des conversations"</a></p>

@@ -11,7 +11,7 @@ use crate::{
     protocol::ServerMessage,
     realtime::{
         bus::{Subscriber, Work},
-        connections::{Connections, Outbound},
+        connections::{Connections, Outbound, Topic},
     },
 };
 use sqlx::PgPool;
@@ -110,6 +110,53 @@ impl SupportEvents {
     }
 }
 
+impl SupportEvents {
+    /// The customer and the new advisor learn of the handover (the note is the
+    /// advisor's); the previous advisor stops following the channel and gets their
+    /// open conversations without it.
+    async fn send_transfer(&self, channel_id: Uuid, from: Uuid, to: Uuid, note: Option<String>) {
+        let Ok(Some(conversation)) = server::conversation_of_channel(&self.pool, channel_id).await
+        else {
+            return;
+        };
+        let from_name: String = sqlx::query_scalar("select display_name from users where id = $1")
+            .bind(from)
+            .fetch_optional(&self.pool)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| "Un conseiller".into());
+        let customer = conversation.customer_id;
+        let for_customer = ServerMessage::SupportTransferred {
+            conversation: conversation.clone(),
+            from_name: from_name.clone(),
+            note: None,
+        };
+        self.connections
+            .to_user(customer, Outbound::Frame(for_customer.encode()));
+        let for_advisor = ServerMessage::SupportTransferred {
+            conversation,
+            from_name,
+            note,
+        };
+        self.connections
+            .to_user(to, Outbound::Frame(for_advisor.encode()));
+        if let Ok(conversations) = server::open_conversations_of(&self.pool, from).await {
+            let open = ServerMessage::SupportConversations { conversations }.encode();
+            self.connections.unfollow_for_user(
+                from,
+                Topic::Channel(channel_id),
+                &[
+                    Outbound::Forget {
+                        channel: channel_id,
+                    },
+                    Outbound::Frame(open),
+                ],
+            );
+        }
+    }
+}
+
 impl Subscriber for SupportEvents {
     fn on_event(self: Arc<Self>, event: &serde_json::Value) -> Option<Work> {
         let event = match <SupportEvent as serde::Deserialize>::deserialize(event) {
@@ -126,6 +173,14 @@ impl Subscriber for SupportEvents {
                     async move { self.send_decision(request_id).await },
                 ))
             }
+            SupportEvent::Transferred {
+                channel_id,
+                from,
+                to,
+                note,
+            } => Some(Box::pin(async move {
+                self.send_transfer(channel_id, from, to, note).await
+            })),
             SupportEvent::ConversationEnded {
                 channel_id,
                 customer_id,

@@ -20,6 +20,13 @@ pub enum SupportEvent {
     QueueChanged,
     /// A request was accepted or refused.
     Decided { request_id: Uuid },
+    /// An advisor handed a conversation to another.
+    Transferred {
+        channel_id: Uuid,
+        from: Uuid,
+        to: Uuid,
+        note: Option<String>,
+    },
     /// An advisor conversation ended.
     ConversationEnded {
         channel_id: Uuid,

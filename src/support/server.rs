@@ -292,6 +292,101 @@ pub async fn end(pool: &PgPool, user: Uuid, channel_id: Uuid) -> Result<(), AppE
     tx.commit().await.map_err(AppError::from)
 }
 
+/// Hands an open conversation from its advisor to another available advisor: the
+/// channel's membership changes with it, in one transaction under the channel's lock.
+pub async fn transfer(
+    pool: &PgPool,
+    from: Uuid,
+    channel_id: Uuid,
+    to: Uuid,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    if from == to {
+        return Err(AppError::invalid_input(
+            "Choisissez un autre conseiller que vous-même.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query("select 1 from channels where id = $1 for update")
+        .bind(channel_id)
+        .execute(&mut *tx)
+        .await?;
+    let state: Option<(Option<Uuid>, bool)> = sqlx::query_as(
+        "select advisor_id, ended_at is not null from support_requests where channel_id = $1",
+    )
+    .bind(channel_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match state {
+        Some((Some(advisor), false)) if advisor == from => {}
+        Some((Some(advisor), true)) if advisor == from => return Err(store::conversation_ended()),
+        _ => {
+            return Err(AppError::new(
+                ErrorCode::NotMember,
+                "Vous ne menez pas cette conversation.",
+            ))
+        }
+    }
+    let available: bool = sqlx::query_scalar(
+        "select exists(select 1 from advisor_status s join users u on u.id = s.user_id
+                       where s.user_id = $1 and s.available and u.role = 'admin')",
+    )
+    .bind(to)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !available {
+        return Err(AppError::new(
+            ErrorCode::NoAdvisorAvailable,
+            "Ce conseiller n’est pas disponible : choisissez-en un autre.",
+        ));
+    }
+    sqlx::query("update support_requests set advisor_id = $2 where channel_id = $1")
+        .bind(channel_id)
+        .bind(to)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("delete from channel_members where channel_id = $1 and user_id = $2")
+        .bind(channel_id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "insert into channel_members (channel_id, user_id) values ($1, $2) on conflict do nothing",
+    )
+    .bind(channel_id)
+    .bind(to)
+    .execute(&mut *tx)
+    .await?;
+    events::publish(
+        &mut tx,
+        &SupportEvent::Transferred {
+            channel_id,
+            from,
+            to,
+            note: note.map(str::to_owned),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    metrics::counter!("paddock_support_transfers_total").increment(1);
+    Ok(())
+}
+
+/// The advisors available now, with their names, but `except`.
+pub async fn available_colleagues(
+    pool: &PgPool,
+    except: Uuid,
+) -> Result<Vec<(Uuid, String)>, AppError> {
+    sqlx::query_as(
+        "select u.id, u.display_name from advisor_status s join users u on u.id = s.user_id
+         where s.available and u.id <> $1 order by u.display_name",
+    )
+    .bind(except)
+    .fetch_all(pool)
+    .await
+    .map_err(AppError::from)
+}
+
 /// The pending requests, oldest first.
 pub async fn queue(pool: &PgPool) -> Result<Vec<QueuedRequest>, AppError> {
     #[derive(sqlx::FromRow)]

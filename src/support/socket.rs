@@ -75,7 +75,8 @@ pub fn budget_of(request: &SupportRequest) -> Budget {
         | SupportRequest::CancelRequest
         | SupportRequest::AcceptRequest { .. }
         | SupportRequest::RefuseRequest { .. }
-        | SupportRequest::EndConversation { .. } => Budget::Actions,
+        | SupportRequest::EndConversation { .. }
+        | SupportRequest::TransferConversation { .. } => Budget::Actions,
     }
 }
 
@@ -133,6 +134,15 @@ impl SupportSocket {
             }
             SupportRequest::EndConversation { channel_id } => {
                 server::end(pool, user, channel_id).await?;
+            }
+            SupportRequest::TransferConversation {
+                channel_id,
+                advisor_id,
+                note,
+            } => {
+                self.advisor_only()?;
+                let note = normalize_reason(note.as_deref().unwrap_or(""))?;
+                server::transfer(pool, user, channel_id, advisor_id, note.as_deref()).await?;
             }
         }
         Ok(())

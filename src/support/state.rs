@@ -6,6 +6,13 @@ use crate::protocol::ServerMessage;
 use std::collections::{BTreeMap, HashSet};
 use uuid::Uuid;
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handover {
+    pub from_name: String,
+    pub to_name: String,
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SupportState {
     /// Whether the first queue or status has arrived.
@@ -25,6 +32,9 @@ pub struct SupportState {
     pub conversations: BTreeMap<Uuid, SupportConversation>,
     /// A conversation that has just opened, for the page to show.
     pub opened: Option<Uuid>,
+    /// Handovers during this visit, by channel: who handed it over, and their note
+    /// (advisors) — the customer's page says who took over.
+    pub handovers: BTreeMap<Uuid, Handover>,
     seen_requests: HashSet<Uuid>,
     arrivals: Vec<QueuedRequest>,
 }
@@ -112,6 +122,26 @@ impl SupportState {
                 self.refused = None;
                 self.conversations
                     .insert(conversation.channel_id, conversation);
+            }
+            ServerMessage::SupportTransferred {
+                conversation,
+                from_name,
+                note,
+            } => {
+                let channel = conversation.channel_id;
+                self.handovers.insert(
+                    channel,
+                    Handover {
+                        from_name,
+                        to_name: conversation.advisor_name.clone(),
+                        note,
+                    },
+                );
+                // The advisor who takes it over sees it come on screen.
+                if !self.conversations.contains_key(&channel) {
+                    self.opened = Some(channel);
+                }
+                self.conversations.insert(channel, conversation);
             }
             ServerMessage::SupportRefused { reason, .. } => {
                 self.waiting = None;

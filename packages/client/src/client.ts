@@ -192,6 +192,7 @@ export class PaddockClient {
         for (const direct of frame.directs) known(direct.channel_id, direct.last_seq);
         return;
       case "support_opened":
+      case "support_transferred":
         known(frame.conversation.channel_id, frame.conversation.last_seq);
         this.#channels.get(frame.conversation.channel_id)?.apply(frame);
         return;

@@ -33,6 +33,8 @@ export interface SupportEvents {
   refused: { requestId: string; reason: string | null };
   /** Customers: their request expired with no advisor taking it; they may ask again. */
   expired: { requestId: string };
+  /** A conversation changed advisor (the note is for the advisor who takes it over). */
+  transferred: { conversation: SupportConversation; fromName: string; note: string | null };
   /** A conversation ended (either side): its channel refuses posts from now on. */
   ended: { channelId: string };
 }
@@ -133,6 +135,19 @@ export class Support extends Emitter<SupportEvents> {
     });
   }
 
+  /**
+   * The conversation's advisor: hands it to another available advisor, with a note for
+   * them (≤ 300 characters). Both the customer and that advisor get `transferred`.
+   */
+  async transfer(channelId: string, advisorId: string, note?: string): Promise<void> {
+    await this.#connection.request({
+      type: "transfer_conversation",
+      channel_id: channelId,
+      advisor_id: advisorId,
+      note: note ?? null,
+    });
+  }
+
   /** Either participant: ends a conversation. */
   async end(channelId: string): Promise<void> {
     await this.#connection.request({ type: "end_conversation", channel_id: channelId });
@@ -161,6 +176,9 @@ export class Support extends Emitter<SupportEvents> {
         return;
       case "support_refused":
         this.emit("refused", { requestId: frame.request_id, reason: frame.reason });
+        return;
+      case "support_transferred":
+        this.emit("transferred", { conversation: frame.conversation, fromName: frame.from_name, note: frame.note });
         return;
       case "support_expired":
         this.emit("expired", { requestId: frame.request_id });
