@@ -316,9 +316,10 @@ pub fn SupportDesk() -> impl IntoView {
             <ChatNotice state/>
             <div class="desk-switches">
                 <label class="switch">
+                    // Usable once the queue has said whether this advisor is available.
                     <input type="checkbox" role="switch" id="advisor-available"
                         prop:checked=move || available.get()
-                        disabled=move || !connected.get()
+                        disabled=move || !connected.get() || !desk.with(|s| s.loaded)
                         on:change=move |e| {
                             let available = event_target_checked(&e);
                             if available {
