@@ -20,9 +20,6 @@ alter table support_requests
     add constraint support_requests_rated_together check ((rating is null) = (rated_at is null));
 create index support_requests_rated_idx on support_requests (advisor_id) where rating is not null;
 
--- Advisors search transcripts in French (stemmed: « vidanges » finds « vidange »).
-create index messages_french_text_idx on messages using gin (to_tsvector('french', body));
-
 -- Canned responses the advisors share: typing « / » in a conversation lists them.
 create table canned_responses (
     id         uuid primary key default gen_random_uuid(),

@@ -67,6 +67,26 @@ pub fn imitates_staff(name: &str) -> bool {
     STAFF_WORDS.iter().any(|word| folded.contains(word))
 }
 
+/// Lower case, French accents removed, the typographic apostrophe made plain: how typed
+/// text is compared (« Révision » and « revision » match).
+pub fn comparable(input: &str) -> String {
+    input
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ÿ' => 'y',
+            '’' => '\'',
+            other => other,
+        })
+        .collect()
+}
+
 /// One character as a plain lower-case ASCII letter, or nothing for separators.
 fn fold(c: char) -> Option<char> {
     let c = c.to_lowercase().next().unwrap_or(c);

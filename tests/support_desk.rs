@@ -32,6 +32,30 @@ fn has_request_of(queue: &Value, customer_name: &str) -> bool {
         .any(|r| r["customer_name"] == customer_name)
 }
 
+/// The id of the request `customer_name` has in a queue frame.
+fn request_of(queue: &Value, customer_name: &str) -> Uuid {
+    queue["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["customer_name"] == customer_name)
+        .map(|r| uuid_at(&r["id"]))
+        .expect("the request is in the queue")
+}
+
+/// Once `customer` (named `name`) has asked, the advisor accepts: the conversation's
+/// channel, as the customer's `support_opened` names it.
+async fn accepted(advisor: &mut Client, customer: &mut Client, name: &str) -> Uuid {
+    let queue = advisor
+        .next_where("support_queue", |q| has_request_of(q, name))
+        .await;
+    let request = request_of(&queue, name);
+    advisor
+        .send(json!({"type": "accept_request", "request_id": request}))
+        .await;
+    uuid_at(&customer.next_of("support_opened").await["conversation"]["channel_id"])
+}
+
 async fn available_advisor(app: &TestApp, email: &str) -> Client {
     let mut client = Client::connect_as(app, email, ADMIN_PASSWORD).await;
     client.send(json!({"type": "watch_support"})).await;
@@ -63,21 +87,7 @@ async fn ended_conversation(app: &TestApp, body: &str) -> Uuid {
     julie
         .send(json!({"type": "request_advisor", "topic": "Entretien"}))
         .await;
-    let queue = claire
-        .next_where("support_queue", |q| has_request_of(q, "Julie Petit"))
-        .await;
-    let request = queue["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["customer_name"] == "Julie Petit")
-        .map(|r| uuid_at(&r["id"]))
-        .unwrap();
-    claire
-        .send(json!({"type": "accept_request", "request_id": request}))
-        .await;
-    let opened = julie.next_of("support_opened").await;
-    let channel = uuid_at(&opened["conversation"]["channel_id"]);
+    let channel = accepted(&mut claire, &mut julie, "Julie Petit").await;
     julie.subscribe(channel, 0).await;
     julie.post(channel, Uuid::new_v4(), body).await;
     claire
@@ -201,21 +211,7 @@ async fn a_customer_rates_an_ended_conversation_once_and_advisors_see_it(pool: P
     let mut claire = available_advisor(&app, ADMIN_EMAIL).await;
     let mut julie_socket = watching_customer(&app, CUSTOMER_EMAIL).await;
     julie_socket.send(json!({"type": "request_advisor"})).await;
-    let queue = claire
-        .next_where("support_queue", |q| has_request_of(q, "Julie Petit"))
-        .await;
-    let request = queue["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["customer_name"] == "Julie Petit")
-        .map(|r| uuid_at(&r["id"]))
-        .unwrap();
-    claire
-        .send(json!({"type": "accept_request", "request_id": request}))
-        .await;
-    let channel =
-        uuid_at(&julie_socket.next_of("support_opened").await["conversation"]["channel_id"]);
+    let channel = accepted(&mut claire, &mut julie_socket, "Julie Petit").await;
     let early = rate(&app, &julie, channel, "5", "").await;
     assert_eq!(early.status(), 409);
     assert_eq!(error_code(early).await, "conversation_ongoing");
@@ -470,20 +466,7 @@ async fn each_side_of_a_conversation_sees_how_far_the_other_has_read(pool: PgPoo
     let mut claire = available_advisor(&app, ADMIN_EMAIL).await;
     let mut julie = watching_customer(&app, CUSTOMER_EMAIL).await;
     julie.send(json!({"type": "request_advisor"})).await;
-    let queue = claire
-        .next_where("support_queue", |q| has_request_of(q, "Julie Petit"))
-        .await;
-    let request = queue["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["customer_name"] == "Julie Petit")
-        .map(|r| uuid_at(&r["id"]))
-        .unwrap();
-    claire
-        .send(json!({"type": "accept_request", "request_id": request}))
-        .await;
-    let channel = uuid_at(&julie.next_of("support_opened").await["conversation"]["channel_id"]);
+    let channel = accepted(&mut claire, &mut julie, "Julie Petit").await;
     julie.subscribe(channel, 0).await;
     claire.subscribe(channel, 0).await;
     assert_eq!(
@@ -553,20 +536,7 @@ async fn a_customer_elsewhere_on_the_site_is_told_of_decisions_and_the_advisor_s
     let mut claire = available_advisor(&app, ADMIN_EMAIL).await;
     let mut julie = watching_customer(&app, CUSTOMER_EMAIL).await;
     julie.send(json!({"type": "request_advisor"})).await;
-    let queue = claire
-        .next_where("support_queue", |q| has_request_of(q, "Julie Petit"))
-        .await;
-    let request = queue["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["customer_name"] == "Julie Petit")
-        .map(|r| uuid_at(&r["id"]))
-        .unwrap();
-    claire
-        .send(json!({"type": "accept_request", "request_id": request}))
-        .await;
-    let channel = uuid_at(&julie.next_of("support_opened").await["conversation"]["channel_id"]);
+    let channel = accepted(&mut claire, &mut julie, "Julie Petit").await;
     let accepted = julie_page.next_event().await;
     assert_eq!(accepted.event, "support");
     assert_eq!(accepted.id, None, "a live hint, never replayed");
@@ -603,13 +573,7 @@ async fn a_customer_elsewhere_on_the_site_is_told_of_decisions_and_the_advisor_s
     let queue = claire
         .next_where("support_queue", |q| has_request_of(q, "Thomas Durand"))
         .await;
-    let request = queue["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["customer_name"] == "Thomas Durand")
-        .map(|r| uuid_at(&r["id"]))
-        .unwrap();
+    let request = request_of(&queue, "Thomas Durand");
     claire
         .send(json!({"type": "refuse_request", "request_id": request, "reason": "Atelier fermé"}))
         .await;
@@ -751,20 +715,7 @@ async fn an_advisor_hands_a_conversation_to_an_available_colleague_with_a_note(p
     julie
         .send(json!({"type": "request_advisor", "topic": "Essai du R7"}))
         .await;
-    let queue = claire
-        .next_where("support_queue", |q| has_request_of(q, "Julie Petit"))
-        .await;
-    let request = queue["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["customer_name"] == "Julie Petit")
-        .map(|r| uuid_at(&r["id"]))
-        .unwrap();
-    claire
-        .send(json!({"type": "accept_request", "request_id": request}))
-        .await;
-    let channel = uuid_at(&julie.next_of("support_opened").await["conversation"]["channel_id"]);
+    let channel = accepted(&mut claire, &mut julie, "Julie Petit").await;
     claire.next_of("support_opened").await;
     julie.subscribe(channel, 0).await;
     claire.subscribe(channel, 0).await;
@@ -791,6 +742,8 @@ async fn an_advisor_hands_a_conversation_to_an_available_colleague_with_a_note(p
     let told = julie.next_of("support_transferred").await;
     assert_eq!(told["conversation"]["advisor_name"], "Lucas Bernard");
     assert!(told["note"].is_null(), "the note is for the advisor");
+    // Claire's page leaves the channel (it follows it again if handed back).
+    assert_eq!(uuid_at(&claire.next_of("left").await["room_id"]), channel);
     let still_open = claire.next_of("support_conversations").await;
     assert!(still_open["conversations"]
         .as_array()

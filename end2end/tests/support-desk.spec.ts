@@ -38,8 +38,10 @@ test("a request no advisor takes expires: the customer is told and may ask again
   await expect(ask).toBeEnabled();
   await ask.click();
   await expect(ines.getByRole("heading", { name: "Votre demande est en attente" })).toBeVisible();
-  await expect(expired).toHaveCount(0);
+  // Asking again cleared the notice: back on the form, it is gone.
   await ines.getByRole("button", { name: "Annuler ma demande" }).click();
+  await expect(ask).toBeVisible();
+  await expect(expired).toHaveCount(0);
 });
 
 test("the customer rates an ended conversation; advisors read it and the average", async ({ browser, baseURL }) => {

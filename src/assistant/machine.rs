@@ -203,21 +203,7 @@ pub fn input_hint(state: &BotState) -> &'static str {
 
 /// Lower-case, accents removed, trimmed: typed answers are matched on this.
 fn simplify(input: &str) -> String {
-    input
-        .trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            '’' => '\'',
-            other => other,
-        })
-        .collect()
+    crate::text::comparable(input.trim())
 }
 
 fn is_stop(answer: &str) -> bool {

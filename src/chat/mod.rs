@@ -12,7 +12,10 @@ pub mod components;
 pub mod server;
 pub mod state;
 
-use crate::error::{AppError, ErrorCode};
+use crate::{
+    error::{AppError, ErrorCode},
+    text::comparable,
+};
 use serde::{Deserialize, Serialize};
 
 pub const MIN_ROOM_NAME_CHARS: usize = 3;
@@ -90,29 +93,12 @@ pub fn snippets_for(draft: &str, snippets: &[Snippet]) -> Vec<Snippet> {
     let Some(query) = draft.strip_prefix('/') else {
         return Vec::new();
     };
-    let query = folded(query.trim());
+    let query = comparable(query.trim());
     snippets
         .iter()
-        .filter(|s| folded(&s.title).contains(&query))
+        .filter(|s| comparable(&s.title).contains(&query))
         .take(MAX_SNIPPETS_SHOWN)
         .cloned()
-        .collect()
-}
-
-/// Lower case without the accents French uses: « Révision » matches « revision ».
-fn folded(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            'ÿ' => 'y',
-            other => other,
-        })
         .collect()
 }
 

@@ -245,6 +245,11 @@ impl ChatState {
                     *self.unread.entry(message.channel_id).or_default() += 1;
                 }
                 channel.typing.retain(|name| *name != message.author_name);
+                // Whoever writes has read what came before (their marker moves with
+                // their post, without a `read_up_to`).
+                if !mine {
+                    channel.read_by_others = channel.read_by_others.max(message.seq);
+                }
                 channel.messages.insert(message.seq, message);
             }
             ServerMessage::Ack { client_id, .. } => {
@@ -301,6 +306,8 @@ impl ChatState {
             ServerMessage::Left { room_id } => {
                 self.joined.remove(&room_id);
                 self.channels.remove(&room_id);
+                // An advisor conversation handed to a colleague is left too.
+                self.advisor_channels.remove(&room_id);
             }
             ServerMessage::DirectOpened { direct, .. } => {
                 self.channels.entry(direct.channel_id).or_default();
@@ -722,7 +729,7 @@ mod tests {
                 sent_at: String::new(),
             })
         };
-        for (seq, author) in [(1, me), (2, me), (3, other), (4, me)] {
+        for (seq, author) in [(1, me), (2, me)] {
             state.apply(message(seq, author));
         }
         assert_eq!(
@@ -730,13 +737,16 @@ mod tests {
             None,
             "nothing read yet"
         );
+        // Whoever answers has read what came before.
+        state.apply(message(3, other));
+        assert_eq!(state.channels[&channel].seen_seq(Some(me)), Some(2));
+        state.apply(message(4, me));
+        state.apply(message(5, me));
         let read = |seq| ServerMessage::ReadUpTo {
             channel_id: channel,
             user_id: other,
             seq,
         };
-        state.apply(read(3));
-        assert_eq!(state.channels[&channel].seen_seq(Some(me)), Some(2));
         state.apply(read(4));
         assert_eq!(state.channels[&channel].seen_seq(Some(me)), Some(4));
         state.apply(read(1));
@@ -752,6 +762,8 @@ mod tests {
             seq: 9,
         });
         assert_eq!(state.channels[&channel].read_by_others, 4);
+        state.apply(read(5));
+        assert_eq!(state.channels[&channel].seen_seq(Some(me)), Some(5));
     }
 
     #[test]

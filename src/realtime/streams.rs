@@ -197,9 +197,17 @@ impl Streams {
     /// Queues `item` on every stream; returns the users it reached. Dropping a stream's
     /// sender ends it: that is how a stream too far behind is closed.
     pub fn deliver(&self, item: &Arc<StreamItem>) -> Vec<Uuid> {
+        let mut reached = self.deliver_where(item, |_| true);
+        reached.sort_unstable();
+        reached.dedup();
+        reached
+    }
+
+    /// Queues `item` on the streams `to` picks; returns the users of those that took it.
+    fn deliver_where(&self, item: &Arc<StreamItem>, to: impl Fn(&Stream) -> bool) -> Vec<Uuid> {
         let mut reached = Vec::new();
         let mut too_slow = Vec::new();
-        for (id, stream) in self.read().iter() {
+        for (id, stream) in self.read().iter().filter(|(_, s)| to(s)) {
             match stream.tx.try_send(item.clone()) {
                 Ok(()) => reached.push(stream.user_id),
                 Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(*id),
@@ -212,29 +220,13 @@ impl Streams {
                 .increment(too_slow.len() as u64);
             self.end_where(|id, _| too_slow.contains(&id));
         }
-        reached.sort_unstable();
-        reached.dedup();
         reached
     }
 
     /// Queues `item` on the streams of `user` on this instance; returns whether any
     /// took it. A stream too far behind is ended, as by [`Streams::deliver`].
     pub fn deliver_to(&self, user: Uuid, item: &Arc<StreamItem>) -> bool {
-        let mut reached = false;
-        let mut too_slow = Vec::new();
-        for (id, stream) in self.read().iter().filter(|(_, s)| s.user_id == user) {
-            match stream.tx.try_send(item.clone()) {
-                Ok(()) => reached = true,
-                Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(*id),
-                Err(mpsc::error::TrySendError::Closed(_)) => {}
-            }
-        }
-        if !too_slow.is_empty() {
-            metrics::counter!("paddock_sse_delivery_failures_total", "reason" => "slow_reader")
-                .increment(too_slow.len() as u64);
-            self.end_where(|id, _| too_slow.contains(&id));
-        }
-        reached
+        !self.deliver_where(item, |s| s.user_id == user).is_empty()
     }
 
     /// Whether `user` has a stream open on this instance.

@@ -21,11 +21,10 @@ use uuid::Uuid;
 /// Channels whose kind is remembered, at most; the memory starts over past this.
 const REMEMBERED_CHANNELS: usize = 10_000;
 
-/// The customer and the advisor of an advisor conversation.
+/// The customer of an advisor conversation.
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct Participants {
     customer_id: Uuid,
-    advisor_name: Option<String>,
 }
 
 pub struct SupportAlerts {
@@ -48,6 +47,8 @@ struct Stored {
 struct Posted {
     channel_id: Uuid,
     author_id: Uuid,
+    /// The advisor who wrote it (the conversation may have changed hands).
+    author_name: String,
     body: String,
 }
 
@@ -102,7 +103,7 @@ impl SupportAlerts {
             participants.customer_id,
             SupportAlert {
                 kind: SupportAlertKind::Message,
-                advisor_name: participants.advisor_name.clone(),
+                advisor_name: Some(message.author_name.clone()),
                 channel_id: Some(message.channel_id),
                 text: Some(SupportAlert::excerpt(&message.body)),
             },
@@ -115,9 +116,7 @@ impl SupportAlerts {
                 Some(known) => known,
                 None => {
                     let found = sqlx::query_as::<_, Participants>(
-                        "select r.customer_id, u.display_name as advisor_name
-                         from support_requests r left join users u on u.id = r.advisor_id
-                         where r.channel_id = $1",
+                        "select customer_id from support_requests where channel_id = $1",
                     )
                     .bind(message.channel_id)
                     .fetch_optional(&self.pool)

@@ -150,6 +150,14 @@ impl SupportEvents {
                     Outbound::Forget {
                         channel: channel_id,
                     },
+                    // As for a room left: the page stops following it, and follows it
+                    // again if the conversation is handed back.
+                    Outbound::Frame(
+                        ServerMessage::Left {
+                            room_id: channel_id,
+                        }
+                        .encode(),
+                    ),
                     Outbound::Frame(open),
                 ],
             );

@@ -679,21 +679,24 @@ pub async fn search_transcripts(
         super::HIT_START,
         super::HIT_END
     );
+    // The matching messages come from the full-text index first (the first match of
+    // each advisor conversation), then meet the conversations.
     let rows: Vec<HitRow> = sqlx::query_as(concat!(
-        "select ",
+        "with matched as (
+             select distinct on (m.channel_id) m.channel_id, m.body
+             from messages m join support_requests s on s.channel_id = m.channel_id
+             where $4 <> '' and to_tsvector('french', m.body) @@ websearch_to_tsquery('french', $4)
+             order by m.channel_id, m.seq)
+         select ",
         conversation_columns!(),
-        ", hit.excerpt from ",
+        ", ts_headline('french', hit.body, websearch_to_tsquery('french', $4), $6) as excerpt from ",
         conversation_tables!(),
         "
-         left join lateral (select ts_headline('french', m.body, websearch_to_tsquery('french', $4), $6) as excerpt
-                  from messages m
-                  where $4 <> '' and m.channel_id = r.channel_id
-                    and to_tsvector('french', m.body) @@ websearch_to_tsquery('french', $4)
-                  order by m.seq limit 1) hit on true
+         left join matched hit on hit.channel_id = r.channel_id
          where ($1 = '%%' or cu.display_name ilike $1 or cu.email ilike $1)
            and ($2::date is null or (r.decided_at at time zone $5)::date >= $2::date)
            and ($3::date is null or (r.decided_at at time zone $5)::date <= $3::date)
-           and ($4 = '' or hit.excerpt is not null)
+           and ($4 = '' or hit.channel_id is not null)
          order by r.decided_at desc limit 50"
     ))
     .bind(customer)
@@ -752,23 +755,32 @@ pub async fn save_canned_response(
         .await
         .map_err(title_taken)?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "Cette réponse type n’existe plus.")),
-        None => sqlx::query_scalar(
-            "insert into canned_responses (title, body, updated_by)
-             select $1, $2, $3 where (select count(*) from canned_responses) < 200
-             returning id",
-        )
-        .bind(title)
-        .bind(body)
-        .bind(advisor)
-        .fetch_optional(pool)
-        .await
-        .map_err(title_taken)?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::OutOfRange,
-                "200 réponses types au plus : supprimez-en une avant d’en ajouter.",
+        None => {
+            let mut tx = pool.begin().await?;
+            // Counted under a lock: two advisors adding at once stay within the cap.
+            sqlx::query("lock table canned_responses in share row exclusive mode")
+                .execute(&mut *tx)
+                .await?;
+            let id: Uuid = sqlx::query_scalar(
+                "insert into canned_responses (title, body, updated_by)
+                 select $1, $2, $3 where (select count(*) from canned_responses) < 200
+                 returning id",
             )
-        }),
+            .bind(title)
+            .bind(body)
+            .bind(advisor)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(title_taken)?
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::OutOfRange,
+                    "200 réponses types au plus : supprimez-en une avant d’en ajouter.",
+                )
+            })?;
+            tx.commit().await?;
+            Ok(id)
+        }
     }
 }
 
