@@ -77,6 +77,12 @@ fuzz_target!(|data: &[u8]| {
                 MAX_TOPIC_CHARS,
             );
         }
+        ClientMessage::Support(SupportRequest::TransferConversation { note, .. }) => {
+            optional_text(
+                normalize_reason(note.as_deref().unwrap_or("")),
+                MAX_REASON_CHARS,
+            );
+        }
         ClientMessage::Support(SupportRequest::RefuseRequest { reason, .. }) => {
             optional_text(
                 normalize_reason(reason.as_deref().unwrap_or("")),

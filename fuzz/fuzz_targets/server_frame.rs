@@ -9,7 +9,7 @@ use paddock::{
     error::{AppError, ErrorCode},
     protocol::{
         chat::{ChatMessage, DirectSummary, Member, RoomSummary},
-        support::{QueuedRequest, SupportConversation, WaitingRequest},
+        support::{QueuedRequest, Rating, SupportConversation, WaitingRequest},
         ServerMessage,
     },
 };
@@ -41,6 +41,14 @@ const CODES: &[ErrorCode] = &[
     ErrorCode::AlreadyTaken,
     ErrorCode::ConversationEnded,
     ErrorCode::Overloaded,
+    ErrorCode::InvalidCharacters,
+    ErrorCode::OutOfRange,
+    ErrorCode::SessionExpired,
+    ErrorCode::TooManyConnections,
+    ErrorCode::SlugTaken,
+    ErrorCode::AlreadyRated,
+    ErrorCode::ConversationOngoing,
+    ErrorCode::TitleTaken,
 ];
 
 type R<T> = arbitrary::Result<T>;
@@ -110,6 +118,7 @@ fn queued(u: &mut Unstructured) -> R<QueuedRequest> {
         customer_name: u.arbitrary()?,
         topic: u.arbitrary()?,
         requested_at: u.arbitrary()?,
+        expires_at: u.arbitrary()?,
     })
 }
 
@@ -125,11 +134,19 @@ fn conversation(u: &mut Unstructured) -> R<SupportConversation> {
         started_at: u.arbitrary()?,
         ended: u.arbitrary()?,
         last_seq: u.arbitrary()?,
+        rating: if u.arbitrary()? {
+            Some(Rating {
+                score: u.arbitrary()?,
+                comment: u.arbitrary()?,
+            })
+        } else {
+            None
+        },
     })
 }
 
 fn frame(u: &mut Unstructured) -> R<ServerMessage> {
-    Ok(match u.int_in_range(0..=21u8)? {
+    Ok(match u.int_in_range(0..=24u8)? {
         0 => ServerMessage::Welcome {
             user_id: id(u)?,
             protocol: u.arbitrary()?,
@@ -186,6 +203,7 @@ fn frame(u: &mut Unstructured) -> R<ServerMessage> {
                     id: id(u)?,
                     topic: u.arbitrary()?,
                     position: u.arbitrary()?,
+                    expires_at: u.arbitrary()?,
                 })
             } else {
                 None
@@ -211,6 +229,17 @@ fn frame(u: &mut Unstructured) -> R<ServerMessage> {
         },
         20 => ServerMessage::Done {
             reference: u.arbitrary()?,
+        },
+        21 => ServerMessage::ReadUpTo {
+            channel_id: id(u)?,
+            user_id: id(u)?,
+            seq: u.arbitrary()?,
+        },
+        22 => ServerMessage::SupportExpired { request_id: id(u)? },
+        23 => ServerMessage::SupportTransferred {
+            conversation: conversation(u)?,
+            from_name: u.arbitrary()?,
+            note: u.arbitrary()?,
         },
         _ => {
             let mut error = AppError::new(*u.choose(CODES)?, String::arbitrary(u)?);
