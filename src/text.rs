@@ -67,6 +67,17 @@ pub fn imitates_staff(name: &str) -> bool {
     STAFF_WORDS.iter().any(|word| folded.contains(word))
 }
 
+/// A SQL `LIKE`/`ILIKE` pattern matching `text` anywhere, its `%`, `_` and `\` taken
+/// literally (the default escape character is `\`).
+pub fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 /// Lower case, French accents removed, the typographic apostrophe made plain: how typed
 /// text is compared (« Révision » and « revision » match).
 pub fn comparable(input: &str) -> String {
@@ -118,6 +129,13 @@ fn fold(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(contains_pattern("julie"), "%julie%");
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(contains_pattern(""), "%%");
+    }
 
     #[test]
     fn nul_escape_and_c1_controls_are_refused_but_line_breaks_are_not() {

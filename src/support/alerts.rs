@@ -35,11 +35,9 @@ pub struct SupportAlerts {
     channels: Mutex<HashMap<Uuid, Option<Participants>>>,
 }
 
-/// What the alerts read of a chat event: the messages just stored.
+/// What the alerts read of a chat event of kind `messages`: the messages just stored.
 #[derive(Deserialize)]
 struct Stored {
-    kind: String,
-    #[serde(default)]
     messages: Vec<Posted>,
 }
 
@@ -149,7 +147,6 @@ impl Subscriber for SupportAlerts {
             return None;
         }
         let stored = Stored::deserialize(event).ok()?;
-        debug_assert_eq!(stored.kind, "messages");
         let mut unknown = Vec::new();
         for message in stored.messages {
             match self.remembered(message.channel_id) {

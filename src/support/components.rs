@@ -377,6 +377,22 @@ pub fn SupportDesk() -> impl IntoView {
     }
 }
 
+/// « 12/11/2026 · Julie Petit et Claire Martin · Reprise », in the archive and the
+/// search results.
+fn archive_label(conversation: &SupportConversation) -> String {
+    format!(
+        "{} · {} et {}{}",
+        day_of(&conversation.started_at),
+        conversation.customer_name,
+        conversation.advisor_name,
+        conversation
+            .topic
+            .as_ref()
+            .map(|t| format!(" · {t}"))
+            .unwrap_or_default(),
+    )
+}
+
 fn conversation_label(conversation: &SupportConversation) -> String {
     match &conversation.topic {
         Some(topic) => format!("{} — {topic}", conversation.customer_name),
@@ -594,13 +610,7 @@ pub fn ConversationArchive(
                         <ul class="archive-list">
                             {list.into_iter().map(|conversation| {
                                 let channel = conversation.channel_id;
-                                let label = format!(
-                                    "{} · {} et {}{}",
-                                    day_of(&conversation.started_at),
-                                    conversation.customer_name,
-                                    conversation.advisor_name,
-                                    conversation.topic.as_ref().map(|t| format!(" · {t}")).unwrap_or_default(),
-                                );
+                                let label = archive_label(&conversation);
                                 view! {
                                     <li class="room-item" class:selected=move || reading.get() == Some(channel)>
                                         <p class="room-name">{label}</p>
@@ -820,13 +830,7 @@ fn TranscriptSearch() -> impl IntoView {
                     <ul class="search-results" aria-label="Résultats de la recherche">
                         {hits.into_iter().map(|hit| view! {
                             <li class="search-hit">
-                                <p class="room-name">{format!(
-                                    "{} · {} et {}{}",
-                                    day_of(&hit.conversation.started_at),
-                                    hit.conversation.customer_name,
-                                    hit.conversation.advisor_name,
-                                    hit.conversation.topic.as_ref().map(|t| format!(" · {t}")).unwrap_or_default(),
-                                )}</p>
+                                <p class="room-name">{archive_label(&hit.conversation)}</p>
                                 {hit.excerpt.map(|excerpt| view! {
                                     <p class="search-excerpt">
                                         {excerpt_parts(&excerpt).into_iter().map(|(text, matching)| if matching {

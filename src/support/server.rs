@@ -666,14 +666,7 @@ pub async fn search_transcripts(
     query: &TranscriptQuery,
     time_zone: &str,
 ) -> Result<Vec<TranscriptHit>, AppError> {
-    let customer = format!(
-        "%{}%",
-        query
-            .customer
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let customer = crate::text::contains_pattern(&query.customer);
     let highlight = format!(
         "StartSel={}, StopSel={}, MaxWords=18, MinWords=6, MaxFragments=1",
         super::HIT_START,

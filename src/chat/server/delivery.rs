@@ -24,6 +24,15 @@ pub struct ChatEvents {
 }
 
 impl ChatEvents {
+    /// A channel's news about `user` (typing, read), for the channel's other followers.
+    fn to_others_in(&self, channel_id: Uuid, user: Uuid, message: ServerMessage) {
+        self.connections.to_topic(
+            Topic::Channel(channel_id),
+            Outbound::Frame(message.encode()),
+            Some(user),
+        );
+    }
+
     /// Delivers messages (in sequence order per channel): each encoded once, and each
     /// channel's run queued as one item on each socket that follows it.
     fn deliver_messages(&self, messages: Vec<ChatMessage>) {
@@ -113,17 +122,12 @@ impl Subscriber for ChatEvents {
                 user_id,
                 name,
             } => {
-                let frame = ServerMessage::Typing {
+                let typing = ServerMessage::Typing {
                     channel_id,
                     user_id,
                     name,
-                }
-                .encode();
-                self.connections.to_topic(
-                    Topic::Channel(channel_id),
-                    Outbound::Frame(frame),
-                    Some(user_id),
-                );
+                };
+                self.to_others_in(channel_id, user_id, typing);
                 None
             }
             ChatEvent::Read {
@@ -131,17 +135,12 @@ impl Subscriber for ChatEvents {
                 user_id,
                 seq,
             } => {
-                let frame = ServerMessage::ReadUpTo {
+                let read = ServerMessage::ReadUpTo {
                     channel_id,
                     user_id,
                     seq,
-                }
-                .encode();
-                self.connections.to_topic(
-                    Topic::Channel(channel_id),
-                    Outbound::Frame(frame),
-                    Some(user_id),
-                );
+                };
+                self.to_others_in(channel_id, user_id, read);
                 None
             }
             ChatEvent::DirectOpened {

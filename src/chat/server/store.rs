@@ -491,13 +491,7 @@ pub async fn search_customers(
     query: &str,
     exact_email: Option<&str>,
 ) -> Result<Vec<(Uuid, String)>, AppError> {
-    let pattern = format!(
-        "%{}%",
-        query
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::text::contains_pattern(query);
     sqlx::query_as(
         "select id, display_name from users
          where role = 'customer' and id <> $1 and (display_name ilike $2 or email = $3)
