@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ws::*, *};
+use common::{support::*, ws::*, *};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::time::Duration;
@@ -16,42 +16,6 @@ const HUGO: &str = "hugo.moreau@paddock.test";
 /// Emma's request from the seed waits in the queue from the start.
 const EMMA_NAME: &str = "Emma Leroy";
 
-async fn advisor(app: &TestApp, email: &str) -> Client {
-    let mut client = Client::connect_as(app, email, ADMIN_PASSWORD).await;
-    client.send(json!({"type": "watch_support"})).await;
-    client.next_of("support_queue").await;
-    client
-}
-
-/// An advisor who has just become available, with the queue that said so.
-async fn available_advisor(app: &TestApp, email: &str) -> (Client, Value) {
-    let mut client = advisor(app, email).await;
-    let me = user_id(app, email).await;
-    client
-        .send(json!({"type": "set_available", "available": true}))
-        .await;
-    let queue = client
-        .next_where("support_queue", |q| listed(&q["available"], me))
-        .await;
-    (client, queue)
-}
-
-async fn customer(app: &TestApp, email: &str) -> (Client, Value) {
-    let mut client = Client::connect(app, email).await;
-    client.send(json!({"type": "watch_support"})).await;
-    let status = client.next_of("support_status").await;
-    client.next_of("support_conversations").await;
-    (client, status)
-}
-
-async fn user_id(app: &TestApp, email: &str) -> Uuid {
-    sqlx::query_scalar("select id from users where email = $1")
-        .bind(email)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
 /// A conversation's transcript, asked for through the server function.
 async fn transcript(app: &TestApp, client: &reqwest::Client, channel: Uuid) -> reqwest::Response {
     app.call(
@@ -60,17 +24,6 @@ async fn transcript(app: &TestApp, client: &reqwest::Client, channel: Uuid) -> r
         &[("channel_id", &channel.to_string())],
     )
     .await
-}
-
-fn listed(ids: &Value, id: Uuid) -> bool {
-    ids.as_array()
-        .unwrap()
-        .iter()
-        .any(|v| v.as_str() == Some(&id.to_string()))
-}
-
-fn uuid_at(value: &Value) -> Uuid {
-    value.as_str().expect("a uuid").parse().unwrap()
 }
 
 async fn pending_requests_of(app: &TestApp, email: &str) -> i64 {
@@ -82,23 +35,6 @@ async fn pending_requests_of(app: &TestApp, email: &str) -> i64 {
     .fetch_one(&app.pool)
     .await
     .unwrap()
-}
-
-/// The id of the request `customer_name` has in a queue frame.
-fn request_in(queue: &Value, customer_name: &str) -> Option<Uuid> {
-    queue["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["customer_name"] == customer_name)
-        .map(|r| uuid_at(&r["id"]))
-}
-
-/// The next queue frame that holds a request of `customer_name`.
-async fn queue_with(advisor: &mut Client, customer_name: &str) -> Value {
-    advisor
-        .next_where("support_queue", |q| request_in(q, customer_name).is_some())
-        .await
 }
 
 #[sqlx::test]

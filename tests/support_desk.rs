@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ws::*, *};
+use common::{support::*, ws::*, *};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -12,78 +12,21 @@ use uuid::Uuid;
 const LUCAS: &str = "lucas.bernard@paddock.test";
 const THOMAS: &str = "thomas.durand@paddock.test";
 
-async fn user_id(app: &TestApp, email: &str) -> Uuid {
-    sqlx::query_scalar("select id from users where email = $1")
-        .bind(email)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
-fn uuid_at(value: &Value) -> Uuid {
-    value.as_str().expect("a uuid").parse().unwrap()
-}
-
-fn has_request_of(queue: &Value, customer_name: &str) -> bool {
-    queue["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|r| r["customer_name"] == customer_name)
-}
-
-/// The id of the request `customer_name` has in a queue frame.
-fn request_of(queue: &Value, customer_name: &str) -> Uuid {
-    queue["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["customer_name"] == customer_name)
-        .map(|r| uuid_at(&r["id"]))
-        .expect("the request is in the queue")
-}
-
 /// Once `customer` (named `name`) has asked, the advisor accepts: the conversation's
 /// channel, as the customer's `support_opened` names it.
 async fn accepted(advisor: &mut Client, customer: &mut Client, name: &str) -> Uuid {
-    let queue = advisor
-        .next_where("support_queue", |q| has_request_of(q, name))
-        .await;
-    let request = request_of(&queue, name);
+    let queue = queue_with(advisor, name).await;
+    let request = request_in(&queue, name).expect("the request is in the queue");
     advisor
         .send(json!({"type": "accept_request", "request_id": request}))
         .await;
     uuid_at(&customer.next_of("support_opened").await["conversation"]["channel_id"])
 }
 
-async fn available_advisor(app: &TestApp, email: &str) -> Client {
-    let mut client = Client::connect_as(app, email, ADMIN_PASSWORD).await;
-    client.send(json!({"type": "watch_support"})).await;
-    client.next_of("support_queue").await;
-    client
-        .send(json!({"type": "set_available", "available": true}))
-        .await;
-    let me = user_id(app, email).await.to_string();
-    client
-        .next_where("support_queue", |q| {
-            q["available"].as_array().unwrap().iter().any(|a| a == &me)
-        })
-        .await;
-    client
-}
-
-async fn watching_customer(app: &TestApp, email: &str) -> Client {
-    let mut client = Client::connect(app, email).await;
-    client.send(json!({"type": "watch_support"})).await;
-    client.next_of("support_status").await;
-    client.next_of("support_conversations").await;
-    client
-}
-
 /// Julie asks, Claire accepts, Julie writes `body`, Claire ends: the channel.
 async fn ended_conversation(app: &TestApp, body: &str) -> Uuid {
-    let mut claire = available_advisor(app, ADMIN_EMAIL).await;
-    let mut julie = watching_customer(app, CUSTOMER_EMAIL).await;
+    let mut claire = available_advisor(app, ADMIN_EMAIL).await.0;
+    let mut julie = customer(app, CUSTOMER_EMAIL).await.0;
     julie
         .send(json!({"type": "request_advisor", "topic": "Entretien"}))
         .await;
@@ -137,8 +80,8 @@ async fn a_request_no_advisor_takes_expires_and_the_customer_may_ask_again(pool:
         s.advisor_grace_seconds = 6;
     })
     .await;
-    let mut claire = available_advisor(&app, ADMIN_EMAIL).await;
-    let mut julie = watching_customer(&app, CUSTOMER_EMAIL).await;
+    let mut claire = available_advisor(&app, ADMIN_EMAIL).await.0;
+    let mut julie = customer(&app, CUSTOMER_EMAIL).await.0;
     let asked_at = chrono::Utc::now();
     julie
         .send(json!({"type": "request_advisor", "topic": "Essai"}))
@@ -155,9 +98,7 @@ async fn a_request_no_advisor_takes_expires_and_the_customer_may_ask_again(pool:
         (1_000..4_000).contains(&delay),
         "expires {delay} ms after the request"
     );
-    let queue = claire
-        .next_where("support_queue", |q| has_request_of(q, "Julie Petit"))
-        .await;
+    let queue = queue_with(&mut claire, "Julie Petit").await;
     let queued = queue["requests"]
         .as_array()
         .unwrap()
@@ -175,9 +116,9 @@ async fn a_request_no_advisor_takes_expires_and_the_customer_may_ask_again(pool:
         .next_where("support_status", |s| s["waiting"].is_null())
         .await;
     let queue = claire
-        .next_where("support_queue", |q| !has_request_of(q, "Julie Petit"))
+        .next_where("support_queue", |q| request_in(q, "Julie Petit").is_none())
         .await;
-    assert!(has_request_of(&queue, "Emma Leroy"));
+    assert!(request_in(&queue, "Emma Leroy").is_some());
     let status: String = sqlx::query_scalar("select status from support_requests where id = $1")
         .bind(request)
         .fetch_one(&app.pool)
@@ -208,8 +149,8 @@ async fn a_customer_rates_an_ended_conversation_once_and_advisors_see_it(pool: P
         .await;
 
     // Not while it is open.
-    let mut claire = available_advisor(&app, ADMIN_EMAIL).await;
-    let mut julie_socket = watching_customer(&app, CUSTOMER_EMAIL).await;
+    let mut claire = available_advisor(&app, ADMIN_EMAIL).await.0;
+    let mut julie_socket = customer(&app, CUSTOMER_EMAIL).await.0;
     julie_socket.send(json!({"type": "request_advisor"})).await;
     let channel = accepted(&mut claire, &mut julie_socket, "Julie Petit").await;
     let early = rate(&app, &julie, channel, "5", "").await;
@@ -463,8 +404,8 @@ async fn beside_a_conversation_advisors_see_the_customer_s_topic_appointments_an
 #[sqlx::test]
 async fn each_side_of_a_conversation_sees_how_far_the_other_has_read(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let mut claire = available_advisor(&app, ADMIN_EMAIL).await;
-    let mut julie = watching_customer(&app, CUSTOMER_EMAIL).await;
+    let mut claire = available_advisor(&app, ADMIN_EMAIL).await.0;
+    let mut julie = customer(&app, CUSTOMER_EMAIL).await.0;
     julie.send(json!({"type": "request_advisor"})).await;
     let channel = accepted(&mut claire, &mut julie, "Julie Petit").await;
     julie.subscribe(channel, 0).await;
@@ -533,8 +474,8 @@ async fn a_customer_elsewhere_on_the_site_is_told_of_decisions_and_the_advisor_s
     let thomas_cookie = session_cookie_of(&app, THOMAS, CUSTOMER_PASSWORD).await;
     let mut thomas_page = sse::Stream::open(&app, &thomas_cookie, None).await;
 
-    let mut claire = available_advisor(&app, ADMIN_EMAIL).await;
-    let mut julie = watching_customer(&app, CUSTOMER_EMAIL).await;
+    let mut claire = available_advisor(&app, ADMIN_EMAIL).await.0;
+    let mut julie = customer(&app, CUSTOMER_EMAIL).await.0;
     julie.send(json!({"type": "request_advisor"})).await;
     let channel = accepted(&mut claire, &mut julie, "Julie Petit").await;
     let accepted = julie_page.next_event().await;
@@ -568,12 +509,10 @@ async fn a_customer_elsewhere_on_the_site_is_told_of_decisions_and_the_advisor_s
     thomas_page.quiet().await;
 
     // A refusal reaches Thomas's page with its reason.
-    let mut thomas = watching_customer(&app, THOMAS).await;
+    let mut thomas = customer(&app, THOMAS).await.0;
     thomas.send(json!({"type": "request_advisor"})).await;
-    let queue = claire
-        .next_where("support_queue", |q| has_request_of(q, "Thomas Durand"))
-        .await;
-    let request = request_of(&queue, "Thomas Durand");
+    let queue = queue_with(&mut claire, "Thomas Durand").await;
+    let request = request_in(&queue, "Thomas Durand").expect("the request is in the queue");
     claire
         .send(json!({"type": "refuse_request", "request_id": request, "reason": "Atelier fermé"}))
         .await;
@@ -710,8 +649,8 @@ async fn advisors_share_canned_responses_with_unique_titles(pool: PgPool) {
 #[sqlx::test]
 async fn an_advisor_hands_a_conversation_to_an_available_colleague_with_a_note(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let mut claire = available_advisor(&app, ADMIN_EMAIL).await;
-    let mut julie = watching_customer(&app, CUSTOMER_EMAIL).await;
+    let mut claire = available_advisor(&app, ADMIN_EMAIL).await.0;
+    let mut julie = customer(&app, CUSTOMER_EMAIL).await.0;
     julie
         .send(json!({"type": "request_advisor", "topic": "Essai du R7"}))
         .await;
@@ -728,7 +667,7 @@ async fn an_advisor_hands_a_conversation_to_an_available_colleague_with_a_note(p
         claire.next_of("error").await["code"],
         "no_advisor_available"
     );
-    let mut lucas = available_advisor(&app, LUCAS).await;
+    let mut lucas = available_advisor(&app, LUCAS).await.0;
     julie.send(transfer("")).await;
     assert_eq!(julie.next_of("error").await["code"], "forbidden");
 

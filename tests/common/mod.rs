@@ -4,6 +4,7 @@
 
 pub mod assistant;
 pub mod sse;
+pub mod support;
 pub mod ws;
 
 use chrono::{DateTime, Utc};
