@@ -84,29 +84,51 @@ if curl -fsS "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1; then
   echo "port $E2E_PORT is already serving something: stop it or set PADDOCK_E2E_PORT" >&2
   exit 1
 fi
+# Starts a release instance on port $1 with its log in $2 and the extra settings that
+# follow (NAME=value), then waits until it is ready.
+start_server() {
+  local port="$1" log="$2" pid
+  shift 2
+  env DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
+    LEPTOS_SITE_ROOT="$root/target/site" \
+    LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+    LEPTOS_ENV=PROD \
+    PADDOCK_PUBLIC_URL="http://127.0.0.1:$port" \
+    PADDOCK_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE=1000 \
+    PADDOCK_LOGIN_FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS=1000 \
+    PADDOCK_LOGIN_FREE_FAILURES_PER_ADDRESS=1000 \
+    PADDOCK_SUPPORT_REQUEST_EXPIRY_SECONDS=30 \
+    PADDOCK_METRICS_ADDR=127.0.0.1:0 \
+    SENTRY_DSN="http://e2e@127.0.0.1:${PADDOCK_E2E_SENTRY_PORT:-3190}/1" \
+    SENTRY_ENVIRONMENT=e2e \
+    "$@" \
+    "$CARGO_TARGET_DIR/release/paddock" >"$log" 2>&1 &
+  pid=$!
+  server_pids="${server_pids:-} $pid"
+  for _ in $(seq 1 60); do
+    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
+    sleep 1
+  done
+}
+trap 'kill $server_pids 2>/dev/null || true' EXIT
 server_log="$log_dir/server.log"
-DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
-LEPTOS_SITE_ROOT="$root/target/site" \
-LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" \
-LEPTOS_ENV=PROD \
-PADDOCK_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" \
-PADDOCK_SEED_DEMO_DATA=true \
-PADDOCK_LOGIN_ATTEMPTS_PER_IP_PER_MINUTE=1000 \
-PADDOCK_LOGIN_FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS=1000 \
-PADDOCK_LOGIN_FREE_FAILURES_PER_ADDRESS=1000 \
-PADDOCK_SUPPORT_REQUEST_EXPIRY_SECONDS=30 \
-PADDOCK_METRICS_ADDR=127.0.0.1:0 \
-SENTRY_DSN="http://e2e@127.0.0.1:${PADDOCK_E2E_SENTRY_PORT:-3190}/1" \
-SENTRY_ENVIRONMENT=e2e \
-  "$CARGO_TARGET_DIR/release/paddock" >"$server_log" 2>&1 &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$E2E_PORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$server_log"; exit 1; }
-  sleep 1
-done
-playwright() { (cd end2end && PADDOCK_E2E_URL="http://127.0.0.1:$E2E_PORT" npx playwright test); }
+# The tests run at any hour: this instance's advisors are there around the clock.
+start_server "$E2E_PORT" "$server_log" PADDOCK_SEED_DEMO_DATA=true PADDOCK_SUPPORT_HOURS=always
+# A second instance on the same database keeps the calendars' hours, with today closed
+# (in the dealerships' time zone): the opening-hours test meets a closed desk at any hour.
+closed_port=$((E2E_PORT + 1))
+if curl -fsS "http://127.0.0.1:$closed_port/healthz" >/dev/null 2>&1; then
+  echo "port $closed_port is already serving something: stop it or set PADDOCK_E2E_PORT" >&2
+  exit 1
+fi
+today="$(TZ=Europe/Paris LC_ALL=C date +%a | tr '[:upper:]' '[:lower:]')"
+start_server "$closed_port" "$log_dir/server-closed.log" \
+  PADDOCK_SUPPORT_HOURS=calendars PADDOCK_BOOKING__CLOSED_DAYS="$today"
+playwright() {
+  (cd end2end && PADDOCK_E2E_URL="http://127.0.0.1:$E2E_PORT" \
+    PADDOCK_E2E_CLOSED_URL="http://127.0.0.1:$closed_port" npx playwright test)
+}
 against_server "$log_dir/playwright.log" playwright
 
 step "Lighthouse (mobile) on the public pages: performance, accessibility, best practices, SEO ≥ 0.95"

@@ -13,6 +13,18 @@ pub enum LogFormat {
     Json,
 }
 
+/// When customers may reach an advisor live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SupportHours {
+    /// The calendars' opening hours (`booking`): outside them, customers are told when
+    /// advisors are back and their requests wait for the opening.
+    Calendars,
+    /// Around the clock: advisors on a rota that never closes (the end-to-end server
+    /// too, whose tests run at any hour).
+    Always,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -50,6 +62,9 @@ pub struct Settings {
     pub timezone: String,
     /// Opening hours and slot length of the appointment calendars.
     pub booking: Schedule,
+    /// When the live chat with advisors is open: `calendars` (the hours above) or
+    /// `always`.
+    pub support_hours: SupportHours,
     /// Customer searches (to write to someone) one user may make per minute.
     pub customer_searches_per_minute: u32,
     /// Chat posts allowed per user per 10 seconds.
@@ -115,6 +130,7 @@ impl Default for Settings {
             contact_phone: "+33 1 23 45 67 89".into(),
             timezone: "Europe/Paris".into(),
             booking: Schedule::default(),
+            support_hours: SupportHours::Calendars,
             customer_searches_per_minute: 10,
             chat_posts_per_10_seconds: 20,
             ws_actions_per_10_seconds: 30,

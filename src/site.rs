@@ -25,6 +25,7 @@ use crate::{
     support::{
         alerts::SupportAlerts,
         delivery::SupportEvents,
+        hours::DeskHours,
         socket::{Support, SupportSocket},
     },
     ui::SiteUrl,
@@ -64,8 +65,20 @@ struct Features {
 pub async fn start(state: AppState) -> Result<Router, sqlx::Error> {
     let realtime = &state.realtime;
     let chat = Chat::new(state.pool.clone(), &state.settings, realtime.limits.clone());
-    let support = Support::new(state.pool.clone(), &state.settings, realtime.limits.clone());
+    let hours = DeskHours::new(&state.settings, state.clock.clone());
+    let support = Support::new(
+        state.pool.clone(),
+        &state.settings,
+        realtime.limits.clone(),
+        hours.clone(),
+    );
     let alerts = SupportAlerts::new(state.pool.clone(), realtime.streams.clone());
+    let support_events = Arc::new(SupportEvents {
+        pool: state.pool.clone(),
+        connections: realtime.connections.clone(),
+        alerts: alerts.clone(),
+        hours,
+    });
     let bus = Bus::default()
         .on(
             crate::chat::server::events::TOPIC,
@@ -76,14 +89,7 @@ pub async fn start(state: AppState) -> Result<Router, sqlx::Error> {
         )
         // After the sockets: a customer's other pages learn of an advisor's message.
         .on(crate::chat::server::events::TOPIC, alerts.clone())
-        .on(
-            crate::support::events::TOPIC,
-            Arc::new(SupportEvents {
-                pool: state.pool.clone(),
-                connections: realtime.connections.clone(),
-                alerts,
-            }),
-        )
+        .on(crate::support::events::TOPIC, support_events.clone())
         .on(
             crate::notifications::server::TOPIC,
             Arc::new(NotificationEvents {
@@ -93,6 +99,7 @@ pub async fn start(state: AppState) -> Result<Router, sqlx::Error> {
         );
     realtime.start(bus).await?;
     support.start_sweep();
+    support_events.watch_opening_hours();
     Ok(router(state, Arc::new(Features { chat, support })))
 }
 

@@ -271,6 +271,7 @@ async fn when_two_advisors_accept_at_once_exactly_one_gets_the_request(pool: PgP
         thomas,
         None,
         std::time::Duration::from_secs(1800),
+        None,
     )
     .await
     .unwrap();

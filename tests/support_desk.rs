@@ -721,3 +721,115 @@ async fn an_advisor_hands_a_conversation_to_an_available_colleague_with_a_note(p
             .unwrap();
     assert_eq!(advisor, lucas_id);
 }
+
+/// The next `weekday` after today at `hour`:00, dealerships' time (Paris), in UTC: a
+/// date always ahead of the database's `now()`.
+fn next_paris(weekday: chrono::Weekday, hour: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::{Datelike, TimeZone};
+    let paris = chrono_tz::Europe::Paris;
+    let mut day = chrono::Utc::now().with_timezone(&paris).date_naive() + chrono::Days::new(1);
+    while day.weekday() != weekday {
+        day = day.succ_opt().unwrap();
+    }
+    paris
+        .from_local_datetime(&day.and_hms_opt(hour, 0, 0).unwrap())
+        .unwrap()
+        .to_utc()
+}
+
+fn opening_hours(settings: &mut paddock::config::Settings) {
+    settings.support_hours = paddock::config::SupportHours::Calendars;
+}
+
+fn instant(value: &Value) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(value.as_str().expect("a date"))
+        .expect("RFC 3339")
+        .to_utc()
+}
+
+#[sqlx::test]
+async fn outside_opening_hours_customers_learn_when_advisors_are_back_and_requests_wait(
+    pool: PgPool,
+) {
+    // A Sunday afternoon: closed (the calendars close on Sundays) until Monday 9:00.
+    let sunday = next_paris(chrono::Weekday::Sun, 15);
+    let monday_opening = sunday + chrono::Duration::hours(18);
+    let app = TestApp::spawn_at_with(pool, sunday, opening_hours).await;
+    let mut claire = advisor(&app, ADMIN_EMAIL).await;
+
+    // No advisor is available, yet the customer is told when they are back, not that
+    // nobody is there; the advisors' desk says the same.
+    let (mut julie, status) = customer(&app, CUSTOMER_EMAIL).await;
+    assert_eq!(status["available_advisors"], 0);
+    assert_eq!(instant(&status["closed_until"]), monday_opening);
+    assert!(
+        status["closed_until"].as_str().unwrap().ends_with("+01:00")
+            || status["closed_until"].as_str().unwrap().ends_with("+02:00"),
+        "in the dealerships' offset: {}",
+        status["closed_until"]
+    );
+
+    // The request is taken and waits: its 30 minutes start at the opening.
+    julie
+        .send(json!({"type": "request_advisor", "topic": "Reprise"}))
+        .await;
+    let waiting = julie
+        .next_where("support_status", |s| !s["waiting"].is_null())
+        .await;
+    assert_eq!(waiting["waiting"]["position"], 2, "behind Emma's");
+    assert_eq!(instant(&waiting["closed_until"]), monday_opening);
+    assert_eq!(
+        instant(&waiting["waiting"]["expires_at"]),
+        monday_opening + chrono::Duration::minutes(30)
+    );
+    let queue = queue_with(&mut claire, "Julie Petit").await;
+    assert_eq!(instant(&queue["closed_until"]), monday_opening);
+
+    // An advisor at work early may take it.
+    let request = request_in(&queue, "Julie Petit").unwrap();
+    claire
+        .send(json!({"type": "accept_request", "request_id": request}))
+        .await;
+    let opened = julie.next_of("support_opened").await;
+    assert_eq!(opened["conversation"]["topic"], "Reprise");
+}
+
+#[sqlx::test]
+async fn within_opening_hours_a_request_needs_an_available_advisor(pool: PgPool) {
+    let app =
+        TestApp::spawn_at_with(pool, next_paris(chrono::Weekday::Mon, 10), opening_hours).await;
+    let (mut julie, status) = customer(&app, CUSTOMER_EMAIL).await;
+    assert!(status["closed_until"].is_null(), "open: {status}");
+    julie
+        .send(json!({"type": "request_advisor", "topic": "Essai"}))
+        .await;
+    assert_eq!(julie.next_of("error").await["code"], "no_advisor_available");
+}
+
+#[sqlx::test]
+async fn at_the_opening_hour_waiting_customers_learn_that_advisors_are_back(pool: PgPool) {
+    // A clock the test moves: Monday 8:00, then Monday 9:00.
+    let monday_opening = next_paris(chrono::Weekday::Mon, 9);
+    let now = std::sync::Arc::new(std::sync::Mutex::new(
+        monday_opening - chrono::Duration::hours(1),
+    ));
+    let reads = now.clone();
+    let clock = paddock::server::Clock::from_fn(move || *reads.lock().unwrap());
+    let app = TestApp::spawn_with_clock(pool, clock, opening_hours).await;
+    let (mut julie, status) = customer(&app, CUSTOMER_EMAIL).await;
+    assert_eq!(instant(&status["closed_until"]), monday_opening);
+    julie.send(json!({"type": "request_advisor"})).await;
+    julie
+        .next_where("support_status", |s| !s["waiting"].is_null())
+        .await;
+
+    // Nothing changes in the queue, yet the opening is news.
+    *now.lock().unwrap() = monday_opening;
+    let opened = julie
+        .next_where("support_status", |s| s["closed_until"].is_null())
+        .await;
+    assert_eq!(
+        opened["waiting"]["position"], 2,
+        "the request keeps its place"
+    );
+}

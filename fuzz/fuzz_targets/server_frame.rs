@@ -195,6 +195,7 @@ fn frame(u: &mut Unstructured) -> R<ServerMessage> {
         13 => ServerMessage::SupportQueue {
             available: ids(u)?,
             requests: many(u, queued)?,
+            closed_until: u.arbitrary()?,
         },
         14 => ServerMessage::SupportStatus {
             available_advisors: u.arbitrary()?,
@@ -208,6 +209,7 @@ fn frame(u: &mut Unstructured) -> R<ServerMessage> {
             } else {
                 None
             },
+            closed_until: u.arbitrary()?,
         },
         15 => ServerMessage::SupportConversations {
             conversations: many(u, conversation)?,

@@ -88,6 +88,20 @@ impl Schedule {
         for day in &self.closed_days {
             parse_weekday(day).ok_or_else(|| ScheduleError(format!("unknown day {day:?}")))?;
         }
+        if [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ]
+        .into_iter()
+        .all(|day| !self.is_open(day))
+        {
+            return Err(ScheduleError("at least one day must be open".into()));
+        }
         if self.max_offered == 0 {
             return Err(ScheduleError("max_offered must be positive".into()));
         }
@@ -112,6 +126,30 @@ impl Schedule {
             .closed_days
             .iter()
             .any(|d| parse_weekday(d) == Some(day))
+    }
+
+    /// Whether the dealerships are open at `local` (their wall time): an open day,
+    /// from `opens_at` (included) to `closes_at` (excluded).
+    pub fn is_open_at(&self, local: NaiveDateTime) -> bool {
+        let Ok((opens, closes)) = self.hours() else {
+            return false;
+        };
+        self.is_open(local.weekday()) && (opens..closes).contains(&local.time())
+    }
+
+    /// When the dealerships next open, if they are closed at `local`: later today, or
+    /// the next open day at `opens_at`. `None` while they are open.
+    pub fn closed_until(&self, local: NaiveDateTime) -> Option<NaiveDateTime> {
+        if self.is_open_at(local) {
+            return None;
+        }
+        let (opens, _) = self.hours().ok()?;
+        // `validate` guarantees an open day within any seven.
+        (0..=7)
+            .map(|days| local.date() + Duration::days(days))
+            .filter(|day| self.is_open(day.weekday()))
+            .map(|day| day.and_time(opens))
+            .find(|opening| *opening > local)
     }
 
     /// Every slot start of the days in `[from_day, until_day)`, by opening hours.
@@ -257,6 +295,64 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn the_dealerships_are_open_from_opening_until_closing_on_open_days() {
+        let schedule = Schedule::default();
+        // 2026-11-30 is a Monday, 2026-11-29 a Sunday (closed by default).
+        assert!(!schedule.is_open_at(at("2026-11-30 08:59")));
+        assert!(schedule.is_open_at(at("2026-11-30 09:00")));
+        assert!(schedule.is_open_at(at("2026-11-30 17:59")));
+        assert!(!schedule.is_open_at(at("2026-11-30 18:00")));
+        assert!(!schedule.is_open_at(at("2026-11-29 11:00")));
+    }
+
+    #[test]
+    fn closed_dealerships_reopen_at_the_next_open_days_opening() {
+        let schedule = Schedule::default();
+        assert_eq!(schedule.closed_until(at("2026-11-30 10:00")), None);
+        // Early morning: later the same day.
+        assert_eq!(
+            schedule.closed_until(at("2026-11-30 07:30")),
+            Some(at("2026-11-30 09:00"))
+        );
+        // Evening: the next morning.
+        assert_eq!(
+            schedule.closed_until(at("2026-11-30 18:00")),
+            Some(at("2026-12-01 09:00"))
+        );
+        // Saturday evening and Sunday: Monday morning.
+        assert_eq!(
+            schedule.closed_until(at("2026-11-28 19:00")),
+            Some(at("2026-11-30 09:00"))
+        );
+        assert_eq!(
+            schedule.closed_until(at("2026-11-29 08:00")),
+            Some(at("2026-11-30 09:00"))
+        );
+        // One open day a week: found a week ahead.
+        let sundays_only = Schedule {
+            closed_days: ["mon", "tue", "wed", "thu", "fri", "sat"]
+                .map(String::from)
+                .to_vec(),
+            ..Schedule::default()
+        };
+        assert_eq!(
+            sundays_only.closed_until(at("2026-11-29 18:30")),
+            Some(at("2026-12-06 09:00"))
+        );
+    }
+
+    #[test]
+    fn a_week_without_an_open_day_is_refused() {
+        let never = Schedule {
+            closed_days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                .map(String::from)
+                .to_vec(),
+            ..Schedule::default()
+        };
+        assert!(never.validate().is_err());
     }
 
     fn schedule() -> Schedule {

@@ -269,13 +269,7 @@ fn capitalize(text: &str) -> String {
 /// `09:00` → `9 h`, `18:30` → `18 h 30`.
 pub fn french_time(hh_mm: &str) -> String {
     let (hours, minutes) = hh_mm.split_once(':').unwrap_or((hh_mm, "00"));
-    let hours = hours.trim_start_matches('0');
-    let hours = if hours.is_empty() { "0" } else { hours };
-    if minutes == "00" {
-        format!("{hours}\u{a0}h")
-    } else {
-        format!("{hours}\u{a0}h\u{a0}{minutes}")
-    }
+    crate::ui::hour_label(hours.parse().unwrap_or(0), minutes.parse().unwrap_or(0))
 }
 
 /// Metric horsepower (ch) of a power in kW, rounded.

@@ -139,11 +139,17 @@ pub enum ServerMessage {
     SupportQueue {
         available: Vec<Uuid>,
         requests: Vec<QueuedRequest>,
+        /// Outside opening hours: when the desk opens (RFC 3339, the dealerships'
+        /// offset). Requests made meanwhile wait for it.
+        closed_until: Option<String>,
     },
-    /// Customers: how many advisors are available, and their own pending request.
+    /// Customers: how many advisors are available, their own pending request, and,
+    /// outside opening hours, when advisors are back (RFC 3339, the dealerships'
+    /// offset): a request made meanwhile waits for the opening.
     SupportStatus {
         available_advisors: u32,
         waiting: Option<WaitingRequest>,
+        closed_until: Option<String>,
     },
     /// The user's open advisor conversations, sent after `watch_support`.
     SupportConversations {

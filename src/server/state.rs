@@ -21,6 +21,12 @@ impl Clock {
         Self(Arc::new(move || at))
     }
 
+    /// A clock that reads `now`: tests move it to watch what happens when an hour
+    /// strikes.
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         (self.0)()
     }

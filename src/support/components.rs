@@ -18,7 +18,7 @@ use crate::{
         components::{ChannelView, ChatNotice, ConnectionBadge, UnreadBadge},
         state::Connection,
     },
-    ui::{day_of, every, ErrorAlert, Seo},
+    ui::{day_of, every, reopening_label, ErrorAlert, Seo},
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -28,6 +28,21 @@ fn millis_of(rfc3339: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
         .map(|d| d.timestamp_millis())
         .unwrap_or(0)
+}
+
+/// Outside opening hours, when advisors are back: « demain à 9 h ».
+fn reopening(
+    desk: RwSignal<super::state::SupportState>,
+    now: RwSignal<i64>,
+) -> Memo<Option<String>> {
+    Memo::new(move |_| {
+        let now = chrono::DateTime::from_timestamp_millis(now.get())?;
+        desk.with(|s| {
+            s.closed_until
+                .as_deref()
+                .and_then(|at| reopening_label(at, now))
+        })
+    })
 }
 
 /// The current time in milliseconds, refreshed every 15 seconds in the browser so that
@@ -58,7 +73,9 @@ pub fn AdvisorChatPage() -> impl IntoView {
     let waiting = Memo::new(move |_| desk.with(|s| s.waiting.clone()));
     let refused = Memo::new(move |_| desk.with(|s| s.refused.clone()));
     let expired = Memo::new(move |_| desk.with(|s| s.expired));
+    let may_request = Memo::new(move |_| desk.with(|s| s.may_request()));
     let now = ticking_now();
+    let back_at = reopening(desk, now);
     // The archive reloads when a conversation opens or ends.
     let archive_version = Signal::derive(move || {
         desk.with(|s| {
@@ -78,7 +95,11 @@ pub fn AdvisorChatPage() -> impl IntoView {
                 <ConnectionBadge state/>
             </div>
             <p class="advisor-count" role="status" class:none=move || available.get() == 0>
-                {move || if loaded.get() { advisors_label(available.get() as usize) } else { "Recherche des conseillers disponibles…".into() }}
+                {move || match (loaded.get(), back_at.get()) {
+                    (false, _) => "Recherche des conseillers disponibles…".into(),
+                    (true, Some(back_at)) => format!("Fermé : nos conseillers sont de retour {back_at}"),
+                    (true, None) => advisors_label(available.get() as usize),
+                }}
             </p>
             <ChatNotice state/>
             {move || match (current.get(), waiting.get()) {
@@ -111,11 +132,19 @@ pub fn AdvisorChatPage() -> impl IntoView {
                                 </p>
                             }
                         }
-                        <Show when=move || available.get() == 0>
-                            <p class="closed-banner" role="alert">
-                                "Plus aucun conseiller n’est disponible pour le moment. Votre demande garde sa place dans la file : elle sera traitée dès le retour d’un conseiller. Vous pouvez aussi l’annuler."
-                            </p>
-                        </Show>
+                        {move || match back_at.get() {
+                            Some(back_at) => Some(view! {
+                                <p class="closed-banner opening-wait" role="status">
+                                    {format!("Votre demande attend l’ouverture : nos conseillers sont de retour {back_at}. Vous serez prévenu dès que l’un d’eux la prendra.")}
+                                </p>
+                            }.into_any()),
+                            None if available.get() == 0 => Some(view! {
+                                <p class="closed-banner" role="alert">
+                                    "Plus aucun conseiller n’est disponible pour le moment. Votre demande garde sa place dans la file : elle sera traitée dès le retour d’un conseiller. Vous pouvez aussi l’annuler."
+                                </p>
+                            }.into_any()),
+                            None => None,
+                        }}
                         <button type="button" class="button button-ghost" on:click=move |_| support.cancel_request()>
                             "Annuler ma demande"
                         </button>
@@ -145,11 +174,15 @@ pub fn AdvisorChatPage() -> impl IntoView {
                             </div>
                             <button type="submit" class="button button-primary"
                                 aria-describedby="advisor-help"
-                                disabled=move || available.get() == 0 || !connected.get()>
+                                disabled=move || !may_request.get() || !connected.get()>
                                 "Parler à un conseiller"
                             </button>
                             <p id="advisor-help" class="field-hint">
-                                {move || if available.get() == 0 {
+                                {move || if let Some(back_at) = back_at.get() {
+                                    format!(
+                                        "Nos conseillers sont de retour {back_at}. Laissez votre demande dès maintenant : elle attendra l’ouverture dans la file, et vous serez prévenu dès qu’un conseiller la prendra."
+                                    ).into_any()
+                                } else if available.get() == 0 {
                                     view! {
                                         "Aucun conseiller n’est disponible pour le moment : la demande sera possible dès qu’un conseiller se connectera. En attendant, "
                                         <a href="/espace/assistant">"l’assistant d’entretien"</a>
@@ -266,6 +299,7 @@ pub fn SupportDesk() -> impl IntoView {
     let state = client.state;
     let desk = support.state;
     let now = ticking_now();
+    let back_at = reopening(desk, now);
     let available = Memo::new(move |_| support.is_available());
     let connected = Memo::new(move |_| state.with(|s| s.connection == Connection::Connected));
     let queue = Memo::new(move |_| desk.with(|s| s.queue.clone()));
@@ -334,6 +368,11 @@ pub fn SupportDesk() -> impl IntoView {
             <p class="field-hint">
                 "Vous restez disponible tant qu’une page Paddock est ouverte ; 30 secondes après la fermeture de la dernière, vous passez indisponible."
             </p>
+            {move || back_at.get().map(|back_at| view! {
+                <p class="closed-banner desk-closed" role="status">
+                    {format!("Hors des heures d’ouverture : les clients sont prévenus que vous êtes de retour {back_at}, et leurs demandes attendent l’ouverture. Vous pouvez les prendre dès maintenant.")}
+                </p>
+            })}
             <h3 id="queue-title">{move || format!("File d’attente ({})", queue.with(Vec::len))}</h3>
             <Show when=move || queue.with(Vec::is_empty)>
                 <p class="field-hint">"Aucune demande en attente."</p>

@@ -4,6 +4,7 @@
 use super::{
     alerts::SupportAlerts,
     events::{SupportEvent, FOLLOWERS},
+    hours::DeskHours,
     queue_view, server, RequestStatus,
 };
 use crate::protocol::notifications::{SupportAlert, SupportAlertKind};
@@ -23,6 +24,7 @@ pub struct SupportEvents {
     pub connections: Arc<Connections>,
     /// The customer's other pages are told too.
     pub alerts: Arc<SupportAlerts>,
+    pub hours: DeskHours,
 }
 
 impl SupportEvents {
@@ -35,14 +37,40 @@ impl SupportEvents {
         let Ok((available, requests)) = server::queue_state(&self.pool).await else {
             return;
         };
+        let closed_until = self.hours.closed_until_text();
+        let closed_until = closed_until.as_deref();
         // Every advisor sees the same queue: encoded once.
-        let for_advisors = queue_view(true, Uuid::nil(), &available, &requests).encode();
+        let for_advisors =
+            queue_view(true, Uuid::nil(), &available, &requests, closed_until).encode();
         self.connections.to_topic_each(FOLLOWERS, |peer| {
             Some(Outbound::Frame(if peer.staff {
                 for_advisors.clone()
             } else {
-                queue_view(false, peer.user_id, &available, &requests).encode()
+                queue_view(false, peer.user_id, &available, &requests, closed_until).encode()
             }))
+        });
+    }
+
+    /// When the desk opens or closes, this instance's followers get the queue again:
+    /// customers learn that advisors are back, or when they will be. Each instance
+    /// watches its own clock, so nothing crosses the bus.
+    pub fn watch_opening_hours(self: &Arc<Self>) {
+        let events = self.clone();
+        tokio::spawn(async move {
+            let mut closed_until = events.hours.closed_until();
+            // A pure computation: checked often, so that the news is on time.
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(2));
+            loop {
+                every.tick().await;
+                if events.pool.is_closed() {
+                    break;
+                }
+                let now = events.hours.closed_until();
+                if now != closed_until {
+                    closed_until = now;
+                    events.send_queue().await;
+                }
+            }
         });
     }
 

@@ -15,6 +15,8 @@ pub mod delivery;
 #[cfg(feature = "ssr")]
 pub mod events;
 #[cfg(feature = "ssr")]
+pub mod hours;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod socket;
@@ -245,21 +247,26 @@ pub fn waiting_of(queue: &[QueuedRequest], customer: Uuid) -> Option<WaitingRequ
 
 /// What a follower of the advisor chat is shown of the queue: all of it, with who is
 /// available, to an advisor; to a customer, the advisor count and their own place only.
+/// Both are told when the desk opens, while it is closed.
 pub fn queue_view(
     advisor: bool,
     user: Uuid,
     available: &[Uuid],
     requests: &[QueuedRequest],
+    closed_until: Option<&str>,
 ) -> ServerMessage {
+    let closed_until = closed_until.map(str::to_owned);
     if advisor {
         ServerMessage::SupportQueue {
             available: available.to_vec(),
             requests: requests.to_vec(),
+            closed_until,
         }
     } else {
         ServerMessage::SupportStatus {
             available_advisors: u32::try_from(available.len()).unwrap_or(u32::MAX),
             waiting: waiting_of(requests, user),
+            closed_until,
         }
     }
 }
@@ -346,19 +353,22 @@ mod tests {
     fn customers_see_a_count_and_their_own_place_never_the_queue() {
         let (advisor, customer, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         let queue = vec![queued(other), queued(customer)];
-        match queue_view(false, customer, &[advisor], &queue) {
+        let opening = Some("2026-11-30T09:00:00+01:00");
+        match queue_view(false, customer, &[advisor], &queue, opening) {
             ServerMessage::SupportStatus {
                 available_advisors,
                 waiting,
+                closed_until,
             } => {
                 assert_eq!(available_advisors, 1);
                 assert_eq!(waiting.unwrap().position, 2);
+                assert_eq!(closed_until.as_deref(), opening);
             }
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            queue_view(true, advisor, &[advisor], &queue),
-            ServerMessage::SupportQueue { ref requests, .. } if requests.len() == 2
+            queue_view(true, advisor, &[advisor], &queue, None),
+            ServerMessage::SupportQueue { ref requests, closed_until: None, .. } if requests.len() == 2
         ));
     }
 

@@ -12,6 +12,7 @@ use crate::{
     protocol::chat::ChatMessage,
     realtime::presence::FRESH_SQL,
 };
+use chrono::{DateTime, FixedOffset};
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
 use uuid::Uuid;
@@ -83,24 +84,27 @@ pub async fn sweep_absent_advisors(pool: &PgPool, grace: Duration) -> Result<Vec
 }
 
 /// Files a customer's request, which expires after `expiry` if no advisor takes it.
-/// Refused when no advisor is available, and while the customer has another request
-/// pending.
+/// While the desk is open, refused when no advisor is available; while it is closed
+/// (`closed_until`), it waits for the opening and its `expiry` starts then. Refused
+/// while the customer has another request pending.
 pub async fn request(
     pool: &PgPool,
     customer: Uuid,
     topic: Option<&str>,
     expiry: Duration,
+    closed_until: Option<DateTime<FixedOffset>>,
 ) -> Result<Uuid, AppError> {
     let mut tx = pool.begin().await?;
     let inserted: Result<Option<Uuid>, sqlx::Error> = sqlx::query_scalar(
         "insert into support_requests (customer_id, topic, expires_at)
-         select $1, $2, now() + make_interval(secs => $3)
-         where exists(select 1 from advisor_status where available)
+         select $1, $2, greatest(now(), $4) + make_interval(secs => $3)
+         where $4 is not null or exists(select 1 from advisor_status where available)
          returning id",
     )
     .bind(customer)
     .bind(topic)
     .bind(expiry.as_secs_f64())
+    .bind(closed_until)
     .fetch_optional(&mut *tx)
     .await;
     let id = match inserted {

@@ -1,6 +1,8 @@
 //! The advisor chat's frames on a socket, and the service behind them.
 
-use super::{events::FOLLOWERS, normalize_reason, normalize_topic, queue_view, server};
+use super::{
+    events::FOLLOWERS, hours::DeskHours, normalize_reason, normalize_topic, queue_view, server,
+};
 use crate::{
     auth::CurrentUser,
     error::{AppError, ErrorCode},
@@ -23,15 +25,23 @@ pub struct Support {
     advisor_grace: Duration,
     /// How long a request waits for an advisor before it expires.
     request_expiry: Duration,
+    /// When advisors are at the desk.
+    pub hours: DeskHours,
 }
 
 impl Support {
-    pub fn new(pool: PgPool, settings: &crate::config::Settings, limits: Arc<Limits>) -> Arc<Self> {
+    pub fn new(
+        pool: PgPool,
+        settings: &crate::config::Settings,
+        limits: Arc<Limits>,
+        hours: DeskHours,
+    ) -> Arc<Self> {
         Arc::new(Self {
             pool,
             limits,
             advisor_grace: Duration::from_secs(settings.advisor_grace_seconds.max(1)),
             request_expiry: Duration::from_secs(settings.support_request_expiry_seconds.max(1)),
+            hours,
         })
     }
 
@@ -100,7 +110,14 @@ impl SupportSocket {
             SupportRequest::WatchSupport => {
                 socket.connections().subscribe(socket.id, FOLLOWERS);
                 let (available, requests) = server::queue_state(pool).await?;
-                let state = queue_view(self.user.is_admin(), user, &available, &requests);
+                let closed_until = self.support.hours.closed_until_text();
+                let state = queue_view(
+                    self.user.is_admin(),
+                    user,
+                    &available,
+                    &requests,
+                    closed_until.as_deref(),
+                );
                 let conversations = server::open_conversations_of(pool, user).await?;
                 socket.reply(Outbound::Frame(state.encode())).await;
                 socket
@@ -117,7 +134,14 @@ impl SupportSocket {
                 self.customer_only()?;
                 let topic = normalize_topic(topic.as_deref().unwrap_or(""))?;
                 // The queue update that follows tells this customer their position.
-                server::request(pool, user, topic.as_deref(), self.support.request_expiry).await?;
+                server::request(
+                    pool,
+                    user,
+                    topic.as_deref(),
+                    self.support.request_expiry,
+                    self.support.hours.closed_until(),
+                )
+                .await?;
             }
             SupportRequest::CancelRequest => {
                 self.customer_only()?;

@@ -20,6 +20,8 @@ pub struct SupportState {
     /// Advisors: who is available.
     pub available: Vec<Uuid>,
     pub available_advisors: u32,
+    /// Outside opening hours: when the desk opens (RFC 3339).
+    pub closed_until: Option<String>,
     /// Advisors: pending requests, oldest first.
     pub queue: Vec<QueuedRequest>,
     /// Customers: their pending request.
@@ -40,6 +42,12 @@ pub struct SupportState {
 }
 
 impl SupportState {
+    /// Whether a customer may ask for an advisor now: an advisor is available, or the
+    /// desk is closed and the request will wait for the opening.
+    pub fn may_request(&self) -> bool {
+        self.available_advisors > 0 || self.closed_until.is_some()
+    }
+
     pub fn is_available(&self, advisor: Option<Uuid>) -> bool {
         advisor.is_some_and(|id| self.available.contains(&id))
     }
@@ -82,7 +90,9 @@ impl SupportState {
             ServerMessage::SupportQueue {
                 available,
                 requests,
+                closed_until,
             } => {
+                self.closed_until = closed_until;
                 if self.loaded {
                     self.arrivals.extend(
                         requests
@@ -100,7 +110,9 @@ impl SupportState {
             ServerMessage::SupportStatus {
                 available_advisors,
                 waiting,
+                closed_until,
             } => {
+                self.closed_until = closed_until;
                 if waiting.is_some() {
                     self.refused = None;
                     self.expired = false;
@@ -196,6 +208,7 @@ mod tests {
         ServerMessage::SupportQueue {
             available: vec![],
             requests: requests.to_vec(),
+            closed_until: None,
         }
     }
 
@@ -225,6 +238,7 @@ mod tests {
         state.apply(ServerMessage::SupportQueue {
             available: vec![me],
             requests: vec![],
+            closed_until: None,
         });
         assert!(state.is_available(Some(me)));
         assert_eq!(state.available_advisors, 1);
@@ -244,6 +258,7 @@ mod tests {
         state.apply(ServerMessage::SupportStatus {
             available_advisors: 1,
             waiting: Some(waiting.clone()),
+            closed_until: None,
         });
         assert_eq!(state.waiting, Some(waiting.clone()));
         state.apply(ServerMessage::SupportRefused {
@@ -268,6 +283,7 @@ mod tests {
         state.apply(ServerMessage::SupportStatus {
             available_advisors: 1,
             waiting: Some(waiting.clone()),
+            closed_until: None,
         });
         state.apply(ServerMessage::SupportExpired {
             request_id: waiting.id,
@@ -280,8 +296,34 @@ mod tests {
         state.apply(ServerMessage::SupportStatus {
             available_advisors: 1,
             waiting: Some(waiting),
+            closed_until: None,
         });
         assert!(!state.expired, "waiting again: the notice is old news");
+    }
+
+    #[test]
+    fn outside_opening_hours_a_customer_may_ask_with_no_advisor_available() {
+        let mut state = SupportState::default();
+        let status =
+            |available_advisors, closed_until: Option<&str>| ServerMessage::SupportStatus {
+                available_advisors,
+                waiting: None,
+                closed_until: closed_until.map(String::from),
+            };
+        state.apply(status(0, None));
+        assert!(!state.may_request(), "open, and no advisor to answer");
+        state.apply(status(0, Some("2026-11-30T09:00:00+01:00")));
+        assert!(
+            state.may_request(),
+            "closed: the request waits for the opening"
+        );
+        assert_eq!(
+            state.closed_until.as_deref(),
+            Some("2026-11-30T09:00:00+01:00")
+        );
+        state.apply(status(2, None));
+        assert!(state.may_request());
+        assert_eq!(state.closed_until, None, "the desk opened");
     }
 
     #[test]

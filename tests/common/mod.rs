@@ -10,7 +10,7 @@ pub mod ws;
 use chrono::{DateTime, Utc};
 use leptos::config::{Env, LeptosOptions};
 use paddock::{
-    config::Settings,
+    config::{Settings, SupportHours},
     server::{db, AppState, Clock},
     site,
 };
@@ -44,7 +44,25 @@ impl TestApp {
 
     /// Starts the server with its clock fixed at `now`.
     pub async fn spawn_at(pool: PgPool, now: DateTime<Utc>) -> Self {
-        Self::start(pool, |_| {}, Clock::fixed(now)).await
+        Self::spawn_at_with(pool, now, |_| {}).await
+    }
+
+    /// Starts the server with its clock fixed at `now` and settings adjusted by `tweak`.
+    pub async fn spawn_at_with(
+        pool: PgPool,
+        now: DateTime<Utc>,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Self {
+        Self::start(pool, tweak, Clock::fixed(now)).await
+    }
+
+    /// Starts the server with `clock` and settings adjusted by `tweak`.
+    pub async fn spawn_with_clock(
+        pool: PgPool,
+        clock: Clock,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Self {
+        Self::start(pool, tweak, clock).await
     }
 
     async fn start(pool: PgPool, tweak: impl FnOnce(&mut Settings), clock: Clock) -> Self {
@@ -53,6 +71,8 @@ impl TestApp {
         let address = listener.local_addr().unwrap();
         let mut settings = Settings {
             public_url: format!("http://{address}"),
+            // Tests run at any hour: only those about opening hours ask for them.
+            support_hours: SupportHours::Always,
             ..Settings::default()
         };
         tweak(&mut settings);

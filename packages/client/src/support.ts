@@ -12,12 +12,19 @@ import type {
 export interface SupportQueue {
   available: string[];
   requests: QueuedRequest[];
+  /** Outside opening hours: when the desk opens (RFC 3339); requests wait for it. */
+  closedUntil: string | null;
 }
 
 /** What customers see: how many advisors are available, and their own pending request. */
 export interface SupportStatus {
   availableAdvisors: number;
   waiting: WaitingRequest | null;
+  /**
+   * Outside opening hours: when advisors are back (RFC 3339, the dealerships' offset).
+   * A request made meanwhile is taken and waits for the opening.
+   */
+  closedUntil: string | null;
 }
 
 export interface SupportEvents {
@@ -161,11 +168,19 @@ export class Support extends Emitter<SupportEvents> {
   apply(frame: ServerMessage): void {
     switch (frame.type) {
       case "support_queue":
-        this.#queue = { available: frame.available, requests: frame.requests };
+        this.#queue = {
+          available: frame.available,
+          requests: frame.requests,
+          closedUntil: frame.closed_until,
+        };
         this.emit("queue", this.#queue);
         return;
       case "support_status":
-        this.#status = { availableAdvisors: frame.available_advisors, waiting: frame.waiting };
+        this.#status = {
+          availableAdvisors: frame.available_advisors,
+          waiting: frame.waiting,
+          closedUntil: frame.closed_until,
+        };
         this.emit("status", this.#status);
         return;
       case "support_conversations":
