@@ -4,7 +4,8 @@
 # PostgreSQL (the TypeScript protocol bindings included), 20 seconds of each fuzz
 # target, the release build, the smoke test of the production proxy (Caddy in front of
 # two release instances), Playwright in Chromium against the release server (the
-# accessibility and bundle-size gates included), Lighthouse on the public pages, then the
+# accessibility and bundle-size gates included; a second instance, with the live chat
+# closed today, for the opening-hours test), Lighthouse on the public pages, then the
 # npm library @paddock/client against that same server and its packed tarball.
 # Installs whatever is missing first.
 #
@@ -33,6 +34,9 @@ against_server() {
   set -e
   if [ "$status" -ne 0 ]; then
     echo "--- server log (last 80 lines) ---"; tail -n 80 "$server_log"
+    if [ -n "${closed_server_log:-}" ]; then
+      echo "--- closed-desk server log (last 40 lines) ---"; tail -n 40 "$closed_server_log"
+    fi
     exit "$status"
   fi
 }
@@ -79,17 +83,19 @@ step "@paddock/client build (its browser test runs with Playwright)"
 step "end-to-end tests (Playwright, Chromium, release build)"
 e2e_db="paddock_e2e"
 admin_url="${DATABASE_URL%/*}/postgres"
-psql -q -d "$admin_url" -c "drop database if exists $e2e_db with (force)" -c "create database $e2e_db"
+closed_db="paddock_e2e_closed"
+psql -q -d "$admin_url" -c "drop database if exists $e2e_db with (force)" -c "create database $e2e_db" \
+  -c "drop database if exists $closed_db with (force)" -c "create database $closed_db"
 if curl -fsS "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1; then
   echo "port $E2E_PORT is already serving something: stop it or set PADDOCK_E2E_PORT" >&2
   exit 1
 fi
-# Starts a release instance on port $1 with its log in $2 and the extra settings that
-# follow (NAME=value), then waits until it is ready.
+# Starts a release instance on port $1 with database $2, its log in $3 and the extra
+# settings that follow (NAME=value), then waits until it is ready.
 start_server() {
-  local port="$1" log="$2" pid
-  shift 2
-  env DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
+  local port="$1" db="$2" log="$3" pid
+  shift 3
+  env DATABASE_URL="${DATABASE_URL%/*}/$db" \
     LEPTOS_SITE_ROOT="$root/target/site" \
     LEPTOS_SITE_ADDR="127.0.0.1:$port" \
     LEPTOS_ENV=PROD \
@@ -110,20 +116,26 @@ start_server() {
     kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
     sleep 1
   done
+  echo "the server on port $port was not ready within 60 s" >&2
+  tail -n 80 "$log"
+  exit 1
 }
 trap 'kill $server_pids 2>/dev/null || true' EXIT
 server_log="$log_dir/server.log"
 # The tests run at any hour: this instance's advisors are there around the clock.
-start_server "$E2E_PORT" "$server_log" PADDOCK_SEED_DEMO_DATA=true PADDOCK_SUPPORT_HOURS=always
-# A second instance on the same database keeps the calendars' hours, with today closed
-# (in the dealerships' time zone): the opening-hours test meets a closed desk at any hour.
+start_server "$E2E_PORT" "$e2e_db" "$server_log" \
+  PADDOCK_SEED_DEMO_DATA=true PADDOCK_SUPPORT_HOURS=always
+# A second instance keeps the calendars' hours with today closed (in the dealerships'
+# time zone): the opening-hours test meets a closed desk at any hour. Its own database:
+# while closed it holds every pending request for the opening.
 closed_port=$((E2E_PORT + 1))
 if curl -fsS "http://127.0.0.1:$closed_port/healthz" >/dev/null 2>&1; then
   echo "port $closed_port is already serving something: stop it or set PADDOCK_E2E_PORT" >&2
   exit 1
 fi
-today="$(TZ=Europe/Paris LC_ALL=C date +%a | tr '[:upper:]' '[:lower:]')"
-start_server "$closed_port" "$log_dir/server-closed.log" \
+today="$(TZ="${PADDOCK_TIMEZONE:-Europe/Paris}" LC_ALL=C date +%a | tr '[:upper:]' '[:lower:]')"
+closed_server_log="$log_dir/server-closed.log"
+start_server "$closed_port" "$closed_db" "$closed_server_log" PADDOCK_SEED_DEMO_DATA=true \
   PADDOCK_SUPPORT_HOURS=calendars PADDOCK_BOOKING__CLOSED_DAYS="$today"
 playwright() {
   (cd end2end && PADDOCK_E2E_URL="http://127.0.0.1:$E2E_PORT" \

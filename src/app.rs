@@ -218,7 +218,7 @@ fn SiteFooter() -> impl IntoView {
         <footer class="site-footer">
             <div class="footer-inner">
                 <p>"© 2026 Paddock — le réseau de concessions du groupe moto."</p>
-                <p class="footer-note">"Conseillers et ateliers du lundi au samedi, de 9 h à 18 h."</p>
+                <p class="footer-note">"Conseillers en ligne et ateliers aux heures d’ouverture de nos " <a href="/concessions">"concessions"</a> "."</p>
             </div>
         </footer>
     }

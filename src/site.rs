@@ -78,6 +78,7 @@ pub async fn start(state: AppState) -> Result<Router, sqlx::Error> {
         connections: realtime.connections.clone(),
         alerts: alerts.clone(),
         hours,
+        queue_sends: Default::default(),
     });
     let bus = Bus::default()
         .on(

@@ -833,3 +833,50 @@ async fn at_the_opening_hour_waiting_customers_learn_that_advisors_are_back(pool
         "the request keeps its place"
     );
 }
+
+#[sqlx::test]
+async fn requests_still_waiting_at_the_closing_wait_for_the_next_opening(pool: PgPool) {
+    // Monday 17:59, then 18:00: closed until Tuesday 9:00.
+    let closing = next_paris(chrono::Weekday::Mon, 18);
+    let tuesday_opening = closing + chrono::Duration::hours(15);
+    let now = std::sync::Arc::new(std::sync::Mutex::new(
+        closing - chrono::Duration::minutes(1),
+    ));
+    let reads = now.clone();
+    let clock = paddock::server::Clock::from_fn(move || *reads.lock().unwrap());
+    let app = TestApp::spawn_with_clock(pool, clock, |s| {
+        opening_hours(s);
+        // Swept every second.
+        s.advisor_grace_seconds = 6;
+    })
+    .await;
+    let _claire = available_advisor(&app, ADMIN_EMAIL).await.0;
+    let (mut julie, status) = customer(&app, CUSTOMER_EMAIL).await;
+    assert!(status["closed_until"].is_null(), "open: {status}");
+    julie.send(json!({"type": "request_advisor"})).await;
+    let waiting = julie
+        .next_where("support_status", |s| !s["waiting"].is_null())
+        .await;
+    let first_expiry = instant(&waiting["waiting"]["expires_at"]);
+    assert!(first_expiry < tuesday_opening, "30 minutes from now");
+
+    // The desk closes: the customer is told when it opens, and the request now expires
+    // 30 minutes after that instead of during the night.
+    *now.lock().unwrap() = closing;
+    let held = julie
+        .next_where("support_status", |s| {
+            !s["closed_until"].is_null()
+                && !s["waiting"].is_null()
+                && instant(&s["waiting"]["expires_at"])
+                    == tuesday_opening + chrono::Duration::minutes(30)
+        })
+        .await;
+    assert_eq!(instant(&held["closed_until"]), tuesday_opening);
+    let stored: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
+        "select expires_at from support_requests where status = 'pending' and topic is null",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, tuesday_opening + chrono::Duration::minutes(30));
+}

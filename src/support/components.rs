@@ -94,7 +94,7 @@ pub fn AdvisorChatPage() -> impl IntoView {
                 <h1>"Parler à un conseiller"</h1>
                 <ConnectionBadge state/>
             </div>
-            <p class="advisor-count" role="status" class:none=move || available.get() == 0>
+            <p class="advisor-count" role="status" class:none=move || available.get() == 0 || back_at.with(Option::is_some)>
                 {move || match (loaded.get(), back_at.get()) {
                     (false, _) => "Recherche des conseillers disponibles…".into(),
                     (true, Some(back_at)) => format!("Fermé : nos conseillers sont de retour {back_at}"),
@@ -134,8 +134,12 @@ pub fn AdvisorChatPage() -> impl IntoView {
                         }
                         {move || match back_at.get() {
                             Some(back_at) => Some(view! {
-                                <p class="closed-banner opening-wait" role="status">
-                                    {format!("Votre demande attend l’ouverture : nos conseillers sont de retour {back_at}. Vous serez prévenu dès que l’un d’eux la prendra.")}
+                                <p class="info-banner opening-wait" role="status">
+                                    {if available.get() == 0 {
+                                        format!("Votre demande attend l’ouverture : nos conseillers sont de retour {back_at}. Vous serez prévenu dès que l’un d’eux la prendra.")
+                                    } else {
+                                        format!("Hors des heures d’ouverture, un conseiller est tout de même en ligne et peut prendre votre demande ; sinon, elle attend l’ouverture, {back_at}.")
+                                    }}
                                 </p>
                             }.into_any()),
                             None if available.get() == 0 => Some(view! {
@@ -179,9 +183,15 @@ pub fn AdvisorChatPage() -> impl IntoView {
                             </button>
                             <p id="advisor-help" class="field-hint">
                                 {move || if let Some(back_at) = back_at.get() {
-                                    format!(
-                                        "Nos conseillers sont de retour {back_at}. Laissez votre demande dès maintenant : elle attendra l’ouverture dans la file, et vous serez prévenu dès qu’un conseiller la prendra."
-                                    ).into_any()
+                                    if available.get() == 0 {
+                                        format!(
+                                            "Nos conseillers sont de retour {back_at}. Laissez votre demande dès maintenant : elle attendra l’ouverture dans la file, et vous serez prévenu dès qu’un conseiller la prendra."
+                                        ).into_any()
+                                    } else {
+                                        format!(
+                                            "Hors des heures d’ouverture, un conseiller est tout de même en ligne : il peut prendre votre demande dès maintenant ; sinon, elle attendra l’ouverture, {back_at}."
+                                        ).into_any()
+                                    }
                                 } else if available.get() == 0 {
                                     view! {
                                         "Aucun conseiller n’est disponible pour le moment : la demande sera possible dès qu’un conseiller se connectera. En attendant, "
@@ -369,7 +379,7 @@ pub fn SupportDesk() -> impl IntoView {
                 "Vous restez disponible tant qu’une page Paddock est ouverte ; 30 secondes après la fermeture de la dernière, vous passez indisponible."
             </p>
             {move || back_at.get().map(|back_at| view! {
-                <p class="closed-banner desk-closed" role="status">
+                <p class="info-banner desk-closed" role="status">
                     {format!("Hors des heures d’ouverture : les clients sont prévenus que vous êtes de retour {back_at}, et leurs demandes attendent l’ouverture. Vous pouvez les prendre dès maintenant.")}
                 </p>
             })}

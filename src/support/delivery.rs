@@ -25,6 +25,9 @@ pub struct SupportEvents {
     /// The customer's other pages are told too.
     pub alerts: Arc<SupportAlerts>,
     pub hours: DeskHours,
+    /// One queue read-and-send at a time: the opening-hours watch must not send a queue
+    /// read before a change after the bus has sent the newer one.
+    pub queue_sends: tokio::sync::Mutex<()>,
 }
 
 impl SupportEvents {
@@ -34,6 +37,7 @@ impl SupportEvents {
         if !self.connections.has_subscribers(FOLLOWERS) {
             return;
         }
+        let _one_at_a_time = self.queue_sends.lock().await;
         let Ok((available, requests)) = server::queue_state(&self.pool).await else {
             return;
         };

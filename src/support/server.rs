@@ -153,6 +153,33 @@ pub async fn expire_requests(pool: &PgPool) -> Result<Vec<Uuid>, AppError> {
     Ok(expired)
 }
 
+/// While the desk is closed, no request expires: a pending request that would expire
+/// before `opening + expiry` (made before the closing) waits for the opening like the
+/// requests made since. Returns how many it moved; idempotent, so every instance may run
+/// it.
+pub async fn hold_requests_until(
+    pool: &PgPool,
+    opening: DateTime<FixedOffset>,
+    expiry: Duration,
+) -> Result<u64, AppError> {
+    let mut tx = pool.begin().await?;
+    let held = sqlx::query(
+        "update support_requests set expires_at = $1 + make_interval(secs => $2)
+         where status = 'pending' and expires_at < $1 + make_interval(secs => $2)",
+    )
+    .bind(opening)
+    .bind(expiry.as_secs_f64())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if held > 0 {
+        // Customers and advisors see the new expiry.
+        events::publish(&mut tx, &SupportEvent::QueueChanged).await?;
+    }
+    tx.commit().await?;
+    Ok(held)
+}
+
 /// Withdraws the customer's pending request.
 pub async fn cancel(pool: &PgPool, customer: Uuid) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;

@@ -45,7 +45,8 @@ impl Support {
         })
     }
 
-    /// Every instance sweeps absent advisors and expired requests; the updates are
+    /// Every instance sweeps absent advisors and expired requests (while the desk is
+    /// closed, it holds the pending requests for the opening instead); the updates are
     /// idempotent and announce only changes.
     pub fn start_sweep(self: &Arc<Self>) {
         let support = self.clone();
@@ -63,11 +64,28 @@ impl Support {
                     Err(_) if support.pool.is_closed() => break,
                     Err(err) => tracing::warn!(?err, "advisor sweep failed"),
                 }
-                match server::expire_requests(&support.pool).await {
-                    Ok(expired) if !expired.is_empty() => {
-                        tracing::info!(requests = expired.len(), "support requests expired");
+                let swept = match support.hours.closed_until() {
+                    // Closed: the pending requests wait for the opening.
+                    Some(opening) => {
+                        server::hold_requests_until(&support.pool, opening, support.request_expiry)
+                            .await
+                            .map(|held| {
+                                if held > 0 {
+                                    tracing::info!(
+                                        requests = held,
+                                        "support requests held for the opening"
+                                    );
+                                }
+                            })
                     }
-                    Ok(_) => {}
+                    None => server::expire_requests(&support.pool).await.map(|expired| {
+                        if !expired.is_empty() {
+                            tracing::info!(requests = expired.len(), "support requests expired");
+                        }
+                    }),
+                };
+                match swept {
+                    Ok(()) => {}
                     Err(_) if support.pool.is_closed() => break,
                     Err(err) => tracing::warn!(?err, "request expiry failed"),
                 }

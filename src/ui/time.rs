@@ -63,7 +63,10 @@ pub fn reopening_label(at: &str, now: chrono::DateTime<chrono::Utc>) -> Option<S
         2..=6 => format!("{weekday} à {time}"),
         _ => format!(
             "le {weekday} {} {} à {time}",
-            at.day(),
+            match at.day() {
+                1 => "1er".to_owned(),
+                day => day.to_string(),
+            },
             MONTHS[at.month0() as usize]
         ),
     })
@@ -102,6 +105,10 @@ mod tests {
         assert_eq!(
             label("2026-11-30T09:00:00+01:00", "2026-11-29T23:30:00Z"),
             "aujourd’hui à 9\u{a0}h"
+        );
+        assert_eq!(
+            label("2026-12-01T09:00:00+01:00", "2026-11-21T08:00:00Z"),
+            "le mardi 1er décembre à 9\u{a0}h"
         );
         assert!(super::reopening_label("bientôt", utc(sunday_morning)).is_none());
     }

@@ -85,7 +85,9 @@ export class Support extends Emitter<SupportEvents> {
 
   /**
    * Customers: asks for a live chat (topic optional, ≤ 120 characters). Resolves with the
-   * request waiting in the queue; rejects with `no_advisor_available` or `request_pending`.
+   * request waiting in the queue; rejects with `no_advisor_available` (the desk is open and
+   * nobody is available; outside opening hours the request is taken and waits for the
+   * opening) or `request_pending`.
    */
   async request(topic?: string): Promise<WaitingRequest> {
     // The queue update that follows the request tells this customer their place.
