@@ -42,14 +42,22 @@ const failures = [];
 const rows = [];
 
 async function audit(path) {
-  const result = await lighthouse(`${base}${path}`, {
-    port: chrome.port,
-    output: 'html',
-    logLevel: 'error',
-    onlyCategories: categories,
-  });
+  let result;
+  // A run Lighthouse itself could not record (e.g. NO_NAVSTART: « Please run Lighthouse
+  // again ») is run again, twice at most; it says nothing of the page.
+  for (let attempt = 1; ; attempt += 1) {
+    result = await lighthouse(`${base}${path}`, {
+      port: chrome.port,
+      output: 'html',
+      logLevel: 'error',
+      onlyCategories: categories,
+    });
+    const error = result.lhr.runtimeError;
+    if (!error) break;
+    if (attempt === 3) throw new Error(`${path}: ${error.message}`);
+    console.error(`${path}: Lighthouse could not record the run (${error.code}), running it again`);
+  }
   const lhr = result.lhr;
-  if (lhr.runtimeError) throw new Error(`${path}: ${lhr.runtimeError.message}`);
   const scores = Object.fromEntries(categories.map((c) => [c, lhr.categories[c].score]));
   return { lhr, scores, report: result.report };
 }
