@@ -64,25 +64,15 @@ fn HydrationAfterLoad(
             .options(options)
             .build(),
     );
-    // Once loaded and idle, or 3 s after the document was parsed (a module script runs
-    // then) if an image is slow to come: a slow picture must not keep the menu inert.
     let script = format!(
         "(function(script, wasm) {{\
-            let started = false;\
-            const hydrate = () => {{\
-                if (started) return;\
-                started = true;\
-                import(script)\
-                    .then((mod) => mod.default({{ module_or_path: wasm }}).then(() => mod.hydrate()));\
-            }};\
+            const hydrate = () => import(script)\
+                .then((mod) => mod.default({{ module_or_path: wasm }}).then(() => mod.hydrate()));\
             const whenIdle = () => 'requestIdleCallback' in window\
                 ? requestIdleCallback(hydrate, {{ timeout: 2000 }})\
                 : setTimeout(hydrate, 0);\
             if (document.readyState === 'complete') whenIdle();\
-            else {{\
-                addEventListener('load', whenIdle, {{ once: true }});\
-                setTimeout(hydrate, 3000);\
-            }}\
+            else addEventListener('load', whenIdle, {{ once: true }});\
         }})({:?}, {:?});",
         files.script, files.wasm
     );
