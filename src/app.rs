@@ -37,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The stylesheet's name carries its content hash (cached for a year).
                 <link rel="stylesheet" id="leptos" href=files.stylesheet.clone()/>
                 <AutoReload options=options.clone()/>
-                <HydrationAfterLoad options files/>
+                <Hydration options files/>
                 <MetaTags/>
             </head>
             <body>
@@ -47,16 +47,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Hydration once the page has loaded and the browser is idle, without resource hints:
-/// the server-rendered page is complete and usable without JavaScript, so its paint and
-/// its images come first. (`HydrationScripts` preloads the 315 KB main wasm from the
-/// `<head>`, which Lighthouse's simulated LCP then waited for.)
+/// When the page hydrates, without resource hints: the server-rendered page is complete
+/// and usable without JavaScript, so its paint and its images come first. (`HydrationScripts`
+/// preloads the 315 KB main wasm from the `<head>`, which Lighthouse's simulated LCP then
+/// waited for.)
+/// - Members (the request carries a session cookie): once the page has loaded and the
+///   browser is idle. Their pages are live (notifications, chats) and their next pages
+///   are drawn in the browser.
+/// - Visitors: at their first interaction but following a link or scrolling (a key, a
+///   click or a tap, focus in a field). What they read needs no wasm — links, filters and
+///   forms work without it, the phone header shows its links — so a visitor who only
+///   reads and browses downloads none, and one who starts to fill the login form has it
+///   by the time they send it (sent earlier, the form still works: the server answers
+///   with a page).
 #[cfg(feature = "ssr")]
 #[component]
-fn HydrationAfterLoad(
-    options: LeptosOptions,
-    files: crate::server::assets::MainFiles,
-) -> impl IntoView {
+fn Hydration(options: LeptosOptions, files: crate::server::assets::MainFiles) -> impl IntoView {
     // Leptos' own component, for what it provides to the routes (the split chunks'
     // manifest, which server-rendered lazy routes preload); its tags are not used.
     let _ = leptos::hydration::HydrationScripts(
@@ -64,15 +70,28 @@ fn HydrationAfterLoad(
             .options(options)
             .build(),
     );
+    let start = if crate::server::context::carries_session() {
+        "const whenIdle = () => 'requestIdleCallback' in window\
+            ? requestIdleCallback(hydrate, { timeout: 2000 })\
+            : setTimeout(hydrate, 0);\
+        if (document.readyState === 'complete') whenIdle();\
+        else addEventListener('load', whenIdle, { once: true });"
+    } else {
+        "document.documentElement.dataset.hydration = 'on-interaction';\
+        const events = ['keydown', 'pointerdown', 'click', 'focusin'];\
+        const first = (event) => {\
+            if (event.target instanceof Element && event.target.closest('a[href]')) return;\
+            if (event.type === 'pointerdown' && event.pointerType === 'touch') return;\
+            events.forEach((name) => removeEventListener(name, first, true));\
+            hydrate();\
+        };\
+        events.forEach((name) => addEventListener(name, first, { capture: true, passive: true }));"
+    };
     let script = format!(
         "(function(script, wasm) {{\
             const hydrate = () => import(script)\
                 .then((mod) => mod.default({{ module_or_path: wasm }}).then(() => mod.hydrate()));\
-            const whenIdle = () => 'requestIdleCallback' in window\
-                ? requestIdleCallback(hydrate, {{ timeout: 2000 }})\
-                : setTimeout(hydrate, 0);\
-            if (document.readyState === 'complete') whenIdle();\
-            else addEventListener('load', whenIdle, {{ once: true }});\
+            {start}\
         }})({:?}, {:?});",
         files.script, files.wasm
     );

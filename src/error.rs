@@ -97,6 +97,26 @@ impl ErrorCode {
     }
 }
 
+impl ErrorCode {
+    /// The code's stable name, as in JSON (`invalid_credentials`).
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The code of a stable name, as [`ErrorCode::name`] writes it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+    }
+}
+
+/// The query parameter a page is reopened with when the plain HTML form it sent (before
+/// the page was hydrated, or without JavaScript) was refused: the error's code, which the
+/// page turns into its French message.
+pub const FORM_ERROR_PARAM: &str = "erreur";
+
 /// What the user reads when their session is over: in server function errors and on the
 /// login page they are sent to.
 pub const SESSION_EXPIRED_MESSAGE: &str =
@@ -223,6 +243,17 @@ mod tests {
         let json = serde_json::to_string(&AppError::session_expired()).unwrap();
         assert!(json.contains(r#""code":"session_expired""#), "{json}");
         assert_eq!(ErrorCode::SessionExpired.http_status(), 401);
+    }
+
+    #[test]
+    fn codes_read_back_from_their_names() {
+        assert_eq!(ErrorCode::InvalidCredentials.name(), "invalid_credentials");
+        assert_eq!(
+            ErrorCode::from_name("email_taken"),
+            Some(ErrorCode::EmailTaken)
+        );
+        assert_eq!(ErrorCode::from_name("EmailTaken"), None);
+        assert_eq!(ErrorCode::from_name("<script>"), None);
     }
 
     #[test]

@@ -204,6 +204,92 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(pool: PgPool)
     );
 }
 
+/// A plain HTML form (sent before the page has hydrated, or without JavaScript) is
+/// answered with its page again, saying in French what went wrong, rather than with
+/// JSON; a good one is sent on to the page it was for.
+#[sqlx::test]
+async fn a_refused_plain_html_form_comes_back_to_its_page_saying_why(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let client = app.client();
+    let plain_form = |endpoint: &str, page: &str, form: &[(&str, &str)]| {
+        client
+            .post(app.url(&format!("/api/{endpoint}")))
+            .header("origin", &app.base)
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .header("referer", app.url(page))
+            .form(form)
+            .send()
+    };
+    let login_page = "/connexion?next=/espace/salons";
+    let refused = plain_form(
+        "session/login",
+        login_page,
+        &[
+            ("email", CUSTOMER_EMAIL),
+            ("password", "mauvais-mot-de-passe"),
+            ("next", "/espace/salons"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 303);
+    let back = refused.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        back,
+        "/connexion?next=/espace/salons&erreur=invalid_credentials"
+    );
+    assert!(session_cookie(&refused).is_none());
+    let page = app.get(&client, &back).await.text().await.unwrap();
+    assert!(
+        page.contains(r#"role="alert""#)
+            && page.contains("Adresse e-mail ou mot de passe incorrect."),
+        "the login page does not say why"
+    );
+    // The form keeps where to go after login.
+    assert!(
+        page.contains(r#"name="next" value="/espace/salons""#),
+        "{page}"
+    );
+
+    let accepted = plain_form(
+        "session/login",
+        &back,
+        &[
+            ("email", CUSTOMER_EMAIL),
+            ("password", CUSTOMER_PASSWORD),
+            ("next", "/espace/salons"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(accepted.status(), 302);
+    assert_eq!(accepted.headers()["location"], "/espace/salons");
+
+    let taken = plain_form(
+        "session/register",
+        "/inscription",
+        &[
+            ("email", CUSTOMER_EMAIL),
+            ("display_name", "Julie Bis"),
+            ("password", "un-mot-de-passe-solide"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(taken.status(), 303);
+    assert_eq!(
+        taken.headers()["location"],
+        "/inscription?erreur=email_taken"
+    );
+    let page = app
+        .get(&app.client(), "/inscription?erreur=email_taken")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Cette adresse e-mail est déjà utilisée."));
+}
+
 #[sqlx::test]
 async fn logout_ends_the_session_on_the_server(pool: PgPool) {
     let app = TestApp::spawn(pool).await;

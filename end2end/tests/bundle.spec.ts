@@ -1,17 +1,19 @@
 import { expect, test, type Page, type Response } from "@playwright/test";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN, CUSTOMER, gotoHydrated, login, mainNav } from "./helpers";
+import { ADMIN, CUSTOMER, gotoHydrated, hydrated, hydratesOnInteraction, login, mainNav } from "./helpers";
 
-// The browser bundle of issue 14: the public pages load only the main wasm (members' and
-// advisors' pages are split out in a chunk per area, `Lazy` routes in src/app.rs,
-// `--split`), every file is
-// served precompressed under a content-hashed name, cached for a year; budgets in
-// brotli bytes (KB = 1000 bytes), recorded in docs/benchmarks.md.
-// Issue 14 asks for 250 KB; today's first load is 327 KB, mostly the framework's own code
-// (docs/benchmarks.md says what was tried). Checked against today's figure so that any
-// growth fails, until the 250 KB are reached.
-const PUBLIC_FIRST_LOAD_BUDGET = 335_000;
+// The browser bundle of issue 14: a visitor's public page loads no wasm until the visitor
+// interacts with it (src/app.rs: reading and following links need none); the main wasm
+// then hydrates it; members' and advisors' pages are split out in a chunk per area
+// (`Lazy` routes in src/app.rs, `--split`). Every file is served precompressed under a
+// content-hashed name, cached for a year; budgets in brotli bytes (KB = 1000 bytes),
+// recorded in docs/benchmarks.md.
+const PUBLIC_FIRST_LOAD_BUDGET = 250_000;
+// A public page once hydrated (the visitor interacted; a member's every first page): the
+// main wasm is still 320 KB, mostly the framework's own code (docs/benchmarks.md says what
+// was tried). Checked against today's figure so that any growth fails.
+const HYDRATED_PUBLIC_PAGE_BUDGET = 335_000;
 // Issue 14 asks for 600 KB, which the application met (595 KB) until the advisor desk of
 // issue 15 added 61 KB (656 KB; docs/benchmarks.md). Checked against that figure so that
 // any further growth fails, until the 600 KB are reached again.
@@ -31,23 +33,33 @@ async function splitChunksLoaded(page: Page): Promise<string[]> {
 
 type Loaded = { url: string; bytes: number; encoding: string | undefined; cache: string | undefined };
 
-/** The JS, wasm and CSS files a page fetches while it loads and hydrates, as sent. */
-async function loadCounting(page: Page, path: string): Promise<Loaded[]> {
+/** Records the JS, wasm and CSS files the page fetches from now on, as sent. */
+function countLoads(page: Page): () => Promise<Loaded[]> {
   const responses: Response[] = [];
   page.on("response", (response) => {
     if (/\/pkg\/.*\.(js|wasm|css)$/.test(new URL(response.url()).pathname)) responses.push(response);
   });
-  await gotoHydrated(page, path);
-  await page.waitForLoadState("networkidle");
-  return Promise.all(
-    responses.map(async (response) => ({
-      url: new URL(response.url()).pathname,
-      bytes: (await response.request().sizes()).responseBodySize,
-      encoding: await response.headerValue("content-encoding") ?? undefined,
-      cache: await response.headerValue("cache-control") ?? undefined,
-    })),
-  );
+  return () =>
+    Promise.all(
+      responses.map(async (response) => ({
+        url: new URL(response.url()).pathname,
+        bytes: (await response.request().sizes()).responseBodySize,
+        encoding: (await response.headerValue("content-encoding")) ?? undefined,
+        cache: (await response.headerValue("cache-control")) ?? undefined,
+      })),
+    );
 }
+
+function checkSentAsBuilt(files: Loaded[]) {
+  for (const file of files) {
+    expect(file.encoding, `${file.url} is sent precompressed`).toBe("br");
+    expect(file.cache, file.url).toBe("public, max-age=31536000, immutable");
+    // Every name carries a hash: paddock.<hash>.wasm, <hash>.wasm, __wasm_split.<hash>.js.
+    expect(file.url, "content-hashed name").toMatch(/[A-Za-z0-9_-]{22}\.(js|wasm|css)$/);
+  }
+}
+
+const total = (files: Loaded[]) => files.reduce((sum, f) => sum + f.bytes, 0);
 
 function describeFiles(files: Loaded[]): string {
   return files.map((f) => `${f.url} ${f.bytes} B ${f.encoding ?? "identity"}`).join("\n");
@@ -68,20 +80,36 @@ test("a visitor's first load of each public page stays within its budget, precom
     // A new context each time: an empty cache, as a first visit.
     const context = await browser.newContext({ locale: "fr-FR" });
     const page = await context.newPage();
-    const files = await loadCounting(page, path);
-    const total = files.reduce((sum, f) => sum + f.bytes, 0);
-    const listing = `${path}: ${total} B\n${describeFiles(files)}`;
+    const loaded = countLoads(page);
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    const read = await loaded();
+    const listing = `${path}, as read: ${total(read)} B\n${describeFiles(read)}`;
     console.log(listing);
-    expect(files.some((f) => f.url.endsWith(".wasm")), listing).toBe(true);
-    expect(total, listing).toBeLessThanOrEqual(PUBLIC_FIRST_LOAD_BUDGET);
-    for (const file of files) {
-      expect(file.encoding, `${file.url} is sent precompressed`).toBe("br");
-      expect(file.cache, file.url).toBe("public, max-age=31536000, immutable");
-      // Every name carries a hash: paddock.<hash>.wasm, <hash>.wasm, __wasm_split.<hash>.js.
-      expect(file.url, "content-hashed name").toMatch(/[A-Za-z0-9_-]{22}\.(js|wasm|css)$/);
-    }
+    // The page as served: complete, no wasm until the visitor interacts.
+    expect(read.some((f) => f.url.endsWith(".wasm")), listing).toBe(false);
+    expect(total(read), listing).toBeLessThanOrEqual(PUBLIC_FIRST_LOAD_BUDGET);
+    checkSentAsBuilt(read);
+
+    // The visitor's first keystroke: the main wasm comes and hydrates the page.
+    await hydrated(page);
+    await page.waitForLoadState("networkidle");
+    const interacted = await loaded();
+    const afterListing = `${path}, hydrated: ${total(interacted)} B\n${describeFiles(interacted)}`;
+    console.log(afterListing);
+    expect(interacted.some((f) => /\/pkg\/paddock\.[^/]+\.wasm$/.test(f.url)), afterListing).toBe(true);
+    expect(total(interacted), afterListing).toBeLessThanOrEqual(HYDRATED_PUBLIC_PAGE_BUDGET);
+    checkSentAsBuilt(interacted);
     await context.close();
   }
+});
+
+test("a member's page hydrates without waiting for an interaction", async ({ page }) => {
+  await login(page, CUSTOMER);
+  await expect(page).toHaveURL(/\/espace$/);
+  await page.goto("/motos");
+  expect(await hydratesOnInteraction(page)).toBe(false);
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 });
 
 test("the whole application — every JS, wasm and CSS file of the site — stays within 660 KB brotli", () => {

@@ -3,7 +3,7 @@
 // assistant; the structured data parse; the pages work without JavaScript; an advisor
 // edits, hides and shows a model.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, gotoHydrated, login, mainNav, newCustomer } from "./helpers";
+import { ADMIN, gotoHydrated, hydrated, login, mainNav, newCustomer } from "./helpers";
 
 /** The page's JSON-LD blocks, parsed. */
 async function structuredData(page: Page): Promise<Record<string, any>[]> {
@@ -44,7 +44,7 @@ test("a visitor browses the range, filters it, opens a model and books a test ri
   // A visitor goes through the login page, then back to the assistant on this model.
   await page.getByRole("link", { name: "Réserver un essai" }).click();
   await expect(page).toHaveURL(/\/connexion\?next=\/espace\/assistant%3Fessai%3Dsentiero-700$/);
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await hydrated(page);
   await page.getByLabel("Adresse e-mail").fill(account.email);
   await page.getByLabel("Mot de passe", { exact: true }).fill(account.password);
   await page.getByRole("button", { name: "Se connecter" }).click();

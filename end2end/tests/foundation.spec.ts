@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, CUSTOMER, gotoHydrated, login, mainNav } from "./helpers";
+import { ADMIN, CUSTOMER, gotoHydrated, hydrated, login, mainNav } from "./helpers";
 
 test("a visitor registers and lands in their space", async ({ page }) => {
   const email = `motard.${Date.now()}@paddock.test`;
@@ -39,6 +39,45 @@ test("a wrong password gets the generic error", async ({ page }) => {
   await expect(page).toHaveURL(/\/connexion/);
 });
 
+test("a visitor's login page loads no wasm until they interact, and its form works before and without it", async ({ browser }) => {
+  // Without JavaScript: the server answers the form with the page again, saying why.
+  const noScript = await browser.newContext({ locale: "fr-FR", javaScriptEnabled: false });
+  const page = await noScript.newPage();
+  await page.goto("/connexion?next=/espace/rendez-vous");
+  await page.getByLabel("Adresse e-mail").fill(CUSTOMER.email);
+  await page.getByLabel("Mot de passe", { exact: true }).fill("pas-le-bon-mot-de-passe");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(/\/connexion\?next=\/espace\/rendez-vous&erreur=invalid_credentials$/);
+  await expect(page.getByRole("alert")).toHaveText("Adresse e-mail ou mot de passe incorrect.");
+  await page.getByLabel("Adresse e-mail").fill(CUSTOMER.email);
+  await page.getByLabel("Mot de passe", { exact: true }).fill(CUSTOMER.password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page).toHaveURL(/\/espace\/rendez-vous$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mes rendez-vous");
+  await noScript.close();
+
+  // With JavaScript: nothing but the stylesheet until the visitor starts filling the form;
+  // then the page hydrates, and the refusal is shown in place.
+  const context = await browser.newContext({ locale: "fr-FR" });
+  const visitor = await context.newPage();
+  const wasm: string[] = [];
+  visitor.on("request", (request) => {
+    if (request.url().endsWith(".wasm")) wasm.push(request.url());
+  });
+  await visitor.goto("/inscription");
+  await visitor.waitForLoadState("networkidle");
+  expect(wasm).toEqual([]);
+  await visitor.getByLabel("Adresse e-mail").fill(CUSTOMER.email);
+  await expect(visitor.locator("body")).toHaveAttribute("data-hydrated", "true");
+  expect(wasm.length).toBeGreaterThan(0);
+  await visitor.getByLabel("Nom affiché").fill("Julie Bis");
+  await visitor.getByLabel("Mot de passe", { exact: true }).fill("un-mot-de-passe-solide");
+  await visitor.getByRole("button", { name: "Créer mon compte" }).click();
+  await expect(visitor.getByRole("alert")).toHaveText("Cette adresse e-mail est déjà utilisée.");
+  await expect(visitor).toHaveURL(/\/inscription$/);
+  await context.close();
+});
+
 test("a customer sees the customer navigation and is refused the admin page", async ({ page }) => {
   await login(page, CUSTOMER);
   await expect(page).toHaveURL(/\/espace$/);
@@ -76,7 +115,7 @@ test("logging out returns to the anonymous navigation", async ({ page }) => {
 test("an anonymous visitor of a member page is sent to login, then back", async ({ page }) => {
   await page.goto("/espace");
   await expect(page).toHaveURL(/\/connexion\?next=\/espace$/);
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await hydrated(page);
   await page.getByLabel("Adresse e-mail").fill(CUSTOMER.email);
   await page.getByLabel("Mot de passe", { exact: true }).fill(CUSTOMER.password);
   await page.getByRole("button", { name: "Se connecter" }).click();
@@ -135,7 +174,7 @@ test("a session ended from another tab sends the open page to login with a notic
 
   await expect(rooms).toHaveURL(/\/connexion\?next=\/espace\/salons&expiree=1$/);
   await expect(rooms.getByText("Votre session a expiré. Reconnectez-vous pour continuer.")).toBeVisible();
-  await expect(rooms.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await hydrated(rooms);
   await rooms.getByLabel("Adresse e-mail").fill(CUSTOMER.email);
   await rooms.getByLabel("Mot de passe", { exact: true }).fill(CUSTOMER.password);
   await rooms.getByRole("button", { name: "Se connecter" }).click();

@@ -7,8 +7,25 @@ export const THOMAS = { email: "thomas.durand@paddock.test", password: "PaddockC
 /** Opens a page and waits until the wasm has hydrated it: a broken wasm build fails here. */
 export async function gotoHydrated(page: Page, path: string) {
   const response = await page.goto(path);
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await hydrated(page);
   return response;
+}
+
+/** Whether the page waits for its visitor's first interaction to hydrate (src/app.rs). */
+export async function hydratesOnInteraction(page: Page): Promise<boolean> {
+  return (await page.locator("html[data-hydration=on-interaction]").count()) > 0;
+}
+
+/**
+ * Waits until the page is hydrated. A visitor's page hydrates at their first interaction:
+ * a key press (as a visitor's first keystroke would) starts it.
+ */
+export async function hydrated(page: Page) {
+  const body = page.locator("body");
+  if ((await body.getAttribute("data-hydrated")) !== "true" && (await hydratesOnInteraction(page))) {
+    await page.keyboard.press("Shift");
+  }
+  await expect(body).toHaveAttribute("data-hydrated", "true");
 }
 
 export async function login(page: Page, account: { email: string; password: string }) {

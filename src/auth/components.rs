@@ -1,9 +1,27 @@
 //! Login and registration pages.
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode, FORM_ERROR_PARAM};
 use crate::{auth::context::use_auth, ui::Seo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+
+/// The error to show under a form: its last submission's, or else the refusal the page
+/// was reopened with after a plain HTML submission (`?erreur=<code>`).
+fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || {
+        action.value().get().and_then(Result::err).or_else(|| {
+            query
+                .read()
+                .get(FORM_ERROR_PARAM)
+                .and_then(|code| ErrorCode::from_name(&code))
+                .map(super::form_refusal)
+        })
+    })
+}
 
 /// A password input with a show/hide button (works once the page is hydrated).
 #[component]
@@ -64,7 +82,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let expired = move || query.read().get(super::EXPIRED_PARAM).as_deref() == Some("1");
-    let error = Signal::derive(move || auth.login.value().get().and_then(Result::err));
+    let error = form_error(auth.login);
     view! {
         <Seo
             title="Connexion"
@@ -79,7 +97,7 @@ pub fn LoginPage() -> impl IntoView {
                     <p class="session-notice" role="status">{crate::error::SESSION_EXPIRED_MESSAGE}</p>
                 </Show>
                 <ActionForm action=auth.login attr:class="form" attr:novalidate="">
-                    <input type="hidden" name="next" prop:value=next/>
+                    <input type="hidden" name="next" value=next/>
                     <div class="field">
                         <label for="login-email">"Adresse e-mail"</label>
                         <input id="login-email" name="email" type="email" autocomplete="email" required maxlength=super::MAX_EMAIL_CHARS.to_string()/>
@@ -99,7 +117,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let auth = use_auth();
-    let error = Signal::derive(move || auth.register.value().get().and_then(Result::err));
+    let error = form_error(auth.register);
     view! {
         <Seo
             title="Créer un compte"

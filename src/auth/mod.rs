@@ -272,9 +272,64 @@ impl NewAccount {
     }
 }
 
+/// What the login and registration pages say when the plain HTML form they sent (before
+/// hydration, or without JavaScript) came back refused with `code` (see
+/// [`crate::error::FORM_ERROR_PARAM`]): the message the server function gave, where it
+/// depends on the code alone, or the general advice of its kind.
+pub fn form_refusal(code: ErrorCode) -> AppError {
+    let message = match code {
+        ErrorCode::InvalidCredentials => "Adresse e-mail ou mot de passe incorrect.".to_owned(),
+        ErrorCode::InvalidEmail => "Adresse e-mail invalide.".to_owned(),
+        ErrorCode::EmailTaken => "Cette adresse e-mail est déjà utilisée.".to_owned(),
+        ErrorCode::PasswordTooShort => {
+            format!("Le mot de passe doit contenir au moins {MIN_PASSWORD_CHARS} caractères.")
+        }
+        ErrorCode::PasswordTooLong => {
+            format!("Le mot de passe doit contenir au plus {MAX_PASSWORD_CHARS} caractères.")
+        }
+        ErrorCode::InvalidDisplayName => format!(
+            "Le nom affiché doit contenir entre {MIN_DISPLAY_NAME_CHARS} et {MAX_DISPLAY_NAME_CHARS} caractères, sans caractère invisible, et ne pas reprendre le nom de l’équipe Paddock."
+        ),
+        ErrorCode::InvalidCharacters => {
+            "Un champ contient un caractère non autorisé (caractère de contrôle ou invisible)."
+                .to_owned()
+        }
+        ErrorCode::RateLimited => {
+            "Trop de tentatives. Patientez quelques instants avant de réessayer.".to_owned()
+        }
+        ErrorCode::CrossSiteRequest => {
+            "Requête refusée : elle ne provient pas du site Paddock.".to_owned()
+        }
+        ErrorCode::Unavailable | ErrorCode::Overloaded | ErrorCode::Internal => {
+            "Le service est momentanément indisponible. Réessayez dans un instant.".to_owned()
+        }
+        _ => "La demande n’a pas abouti. Vérifiez les champs et réessayez.".to_owned(),
+    };
+    AppError::new(code, message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_plain_form_is_explained_by_its_code() {
+        let wrong = form_refusal(ErrorCode::InvalidCredentials);
+        assert_eq!(wrong.code, ErrorCode::InvalidCredentials);
+        assert_eq!(wrong.message, "Adresse e-mail ou mot de passe incorrect.");
+        // The same words as the server function's own refusal.
+        assert_eq!(
+            form_refusal(ErrorCode::PasswordTooShort).message,
+            validate_password("court").unwrap_err().message
+        );
+        assert_eq!(
+            form_refusal(ErrorCode::InvalidEmail).message,
+            normalize_email("julie").unwrap_err().message
+        );
+        assert!(form_refusal(ErrorCode::RateLimited)
+            .message
+            .starts_with("Trop de tentatives."));
+    }
 
     #[test]
     fn emails_are_trimmed_and_lowercased() {

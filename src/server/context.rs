@@ -5,8 +5,14 @@ use crate::auth::{
     sessions::{session_status, SessionStatus},
     CurrentUser, Role,
 };
-use crate::{error::AppError, monitoring::server::identify};
-use axum::{extract::ConnectInfo, http::StatusCode};
+use crate::{
+    error::{AppError, ErrorCode, FORM_ERROR_PARAM},
+    monitoring::server::identify,
+};
+use axum::{
+    extract::ConnectInfo,
+    http::{header, HeaderValue, StatusCode},
+};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use std::net::{IpAddr, SocketAddr};
@@ -24,6 +30,14 @@ pub async fn session() -> Result<Session, AppError> {
         tracing::error!(%err, "no session layer");
         AppError::internal()
     })
+}
+
+/// Whether the request carries a session cookie (someone logged in, or who was until
+/// lately), read without loading the session: pages hydrate at once for them.
+pub fn carries_session() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Session>().and_then(Session::id))
+        .is_some()
 }
 
 /// The client's address (see [`super::security::client_address`]).
@@ -113,15 +127,116 @@ pub async fn require_admin() -> Result<CurrentUser, AppError> {
     }
 }
 
-/// Gives a failed server function the HTTP status (and `Retry-After`) of its error.
+/// Gives a failed server function the HTTP status (and `Retry-After`) of its error. A
+/// plain HTML form (sent before the page hydrated, or without JavaScript) is sent back to
+/// its page instead, with the error's code in the query, so that the page says what went
+/// wrong rather than the browser showing JSON.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let (Err(err), Some(response)) = (&result, use_context::<ResponseOptions>()) {
+        if let Some(location) = plain_form_referer()
+            .and_then(|referer| form_error_location(&referer, err.code))
+            .and_then(|location| HeaderValue::from_str(&location).ok())
+        {
+            response.set_status(StatusCode::SEE_OTHER);
+            response.insert_header(header::LOCATION, location);
+            return result;
+        }
         let status = StatusCode::from_u16(err.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         response.set_status(status);
         if let Some(secs) = err.retry_after_secs {
-            response.insert_header(axum::http::header::RETRY_AFTER, secs.into());
+            response.insert_header(header::RETRY_AFTER, secs.into());
         }
     }
     result
+}
+
+/// The page a plain HTML form was sent from: its `Referer`, when the request asks for
+/// HTML (the browser's own form submission; server functions called from the wasm ask
+/// for JSON).
+fn plain_form_referer() -> Option<String> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let accepts_html = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !accepts_html {
+        return None;
+    }
+    let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
+    Some(referer.to_owned())
+}
+
+/// Where a refused plain form goes back to: its page (`referer`'s path and query, never
+/// another site's address) with [`FORM_ERROR_PARAM`] set to `code`.
+pub fn form_error_location(referer: &str, code: ErrorCode) -> Option<String> {
+    let (_, after_scheme) = referer.split_once("://")?;
+    let path_and_query = &after_scheme[after_scheme.find('/')?..];
+    let path_and_query = path_and_query.split('#').next().unwrap_or_default();
+    if path_and_query.starts_with("//")
+        || path_and_query.starts_with("/\\")
+        || path_and_query.starts_with("/api/")
+        || path_and_query.contains(char::is_control)
+    {
+        return None;
+    }
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let error = format!("{FORM_ERROR_PARAM}={}", code.name());
+    let params: Vec<&str> = query
+        .split('&')
+        .filter(|param| !param.is_empty() && param.split('=').next() != Some(FORM_ERROR_PARAM))
+        .chain([error.as_str()])
+        .collect();
+    Some(format!("{path}?{}", params.join("&")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_plain_form_goes_back_to_its_page_with_the_code() {
+        assert_eq!(
+            form_error_location(
+                "https://paddock.test/connexion?next=/espace%3Fa%3D1",
+                ErrorCode::InvalidCredentials
+            )
+            .as_deref(),
+            Some("/connexion?next=/espace%3Fa%3D1&erreur=invalid_credentials")
+        );
+        // A second refusal replaces the first code; the fragment is dropped.
+        assert_eq!(
+            form_error_location(
+                "http://127.0.0.1:3000/inscription?erreur=email_taken#haut",
+                ErrorCode::PasswordTooShort
+            )
+            .as_deref(),
+            Some("/inscription?erreur=password_too_short")
+        );
+        assert_eq!(
+            form_error_location("http://localhost/", ErrorCode::RateLimited).as_deref(),
+            Some("/?erreur=rate_limited")
+        );
+    }
+
+    #[test]
+    fn a_refused_plain_form_never_leaves_the_site() {
+        for referer in [
+            "https://paddock.test",
+            "https://paddock.test//evil.example/",
+            "https://paddock.test/\\evil.example/",
+            "https://paddock.test/api/session/login",
+            "/connexion",
+            "https://paddock.test/connexion\r\nSet-Cookie: x=1",
+        ] {
+            assert_eq!(
+                form_error_location(referer, ErrorCode::InvalidCredentials),
+                None,
+                "{referer}"
+            );
+        }
+    }
 }
