@@ -59,7 +59,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 ///   forms work without it, the phone header shows its links — so a visitor who only
 ///   reads and browses downloads none, and one who starts to fill the login form has it
 ///   by the time they send it (sent earlier, the form still works: the server answers
-///   with a page).
+///   with a page). A button pressed before the page is hydrated (the password's « Afficher »)
+///   is pressed again once it is, so it still does its job.
 #[cfg(feature = "ssr")]
 #[component]
 fn Hydration(options: LeptosOptions, files: crate::server::assets::MainFiles) -> impl IntoView {
@@ -79,11 +80,25 @@ fn Hydration(options: LeptosOptions, files: crate::server::assets::MainFiles) ->
     } else {
         "document.documentElement.dataset.hydration = 'on-interaction';\
         const events = ['keydown', 'pointerdown', 'click', 'focusin'];\
+        let pressed = null;\
         const first = (event) => {\
             if (event.target instanceof Element && event.target.closest('a[href]')) return;\
             if (event.type === 'pointerdown' && event.pointerType === 'touch') return;\
             events.forEach((name) => removeEventListener(name, first, true));\
+            addEventListener('click', remember, true);\
+            new MutationObserver((_, observer) => {\
+                if (!document.body.dataset.hydrated) return;\
+                observer.disconnect();\
+                removeEventListener('click', remember, true);\
+                if (pressed && pressed.isConnected) pressed.click();\
+            }).observe(document.body, { attributes: true, attributeFilter: ['data-hydrated'] });\
             hydrate();\
+            remember(event);\
+        };\
+        const remember = (event) => {\
+            const target = event.type === 'click' && event.target instanceof Element\
+                && event.target.closest('button[type=button]');\
+            if (target) pressed = target;\
         };\
         events.forEach((name) => addEventListener(name, first, { capture: true, passive: true }));"
     };

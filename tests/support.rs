@@ -302,10 +302,7 @@ async fn an_advisor_gone_for_the_grace_period_becomes_unavailable(pool: PgPool) 
     let second_tab = advisor(&app, ADMIN_EMAIL).await;
     let (mut julie, status) = customer(&app, CUSTOMER_EMAIL).await;
     assert_eq!(status["available_advisors"], 1);
-    julie.send(json!({"type": "request_advisor"})).await;
-    julie
-        .next_where("support_status", |s| !s["waiting"].is_null())
-        .await;
+    ask_advisor(&mut julie, None).await;
 
     drop(claire);
     tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -378,10 +375,7 @@ async fn a_customer_has_one_pending_request_at_a_time_and_can_cancel_it(pool: Pg
     let app = TestApp::spawn(pool).await;
     let (mut claire, _) = available_advisor(&app, ADMIN_EMAIL).await;
     let (mut hugo, _) = customer(&app, HUGO).await;
-    hugo.send(json!({"type": "request_advisor", "topic": "Essai"}))
-        .await;
-    hugo.next_where("support_status", |s| !s["waiting"].is_null())
-        .await;
+    ask_advisor(&mut hugo, Some("Essai")).await;
     hugo.send(json!({"type": "request_advisor", "topic": "Encore"}))
         .await;
     assert_eq!(hugo.next_of("error").await["code"], "request_pending");
@@ -404,9 +398,7 @@ async fn a_customer_has_one_pending_request_at_a_time_and_can_cancel_it(pool: Pg
         .await;
     hugo.send(json!({"type": "cancel_request"})).await;
     assert_eq!(hugo.next_of("error").await["code"], "not_found");
-    hugo.send(json!({"type": "request_advisor"})).await;
-    hugo.next_where("support_status", |s| !s["waiting"].is_null())
-        .await;
+    ask_advisor(&mut hugo, None).await;
     assert_eq!(pending_requests_of(&app, HUGO).await, 1);
 }
 

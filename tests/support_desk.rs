@@ -83,12 +83,7 @@ async fn a_request_no_advisor_takes_expires_and_the_customer_may_ask_again(pool:
     let mut claire = available_advisor(&app, ADMIN_EMAIL).await.0;
     let mut julie = customer(&app, CUSTOMER_EMAIL).await.0;
     let asked_at = chrono::Utc::now();
-    julie
-        .send(json!({"type": "request_advisor", "topic": "Essai"}))
-        .await;
-    let waiting = julie
-        .next_where("support_status", |s| !s["waiting"].is_null())
-        .await;
+    let waiting = ask_advisor(&mut julie, Some("Essai")).await;
     let request = uuid_at(&waiting["waiting"]["id"]);
     let expires_at =
         chrono::DateTime::parse_from_rfc3339(waiting["waiting"]["expires_at"].as_str().unwrap())
@@ -131,12 +126,7 @@ async fn a_request_no_advisor_takes_expires_and_the_customer_may_ask_again(pool:
         .send(json!({"type": "accept_request", "request_id": request}))
         .await;
     assert_eq!(claire.next_of("error").await["code"], "not_found");
-    julie
-        .send(json!({"type": "request_advisor", "topic": "Essai, encore"}))
-        .await;
-    let again = julie
-        .next_where("support_status", |s| !s["waiting"].is_null())
-        .await;
+    let again = ask_advisor(&mut julie, Some("Essai, encore")).await;
     assert_ne!(uuid_at(&again["waiting"]["id"]), request);
     assert_eq!(again["waiting"]["position"], 2);
 }
@@ -770,12 +760,7 @@ async fn outside_opening_hours_customers_learn_when_advisors_are_back_and_reques
     );
 
     // The request is taken and waits: its 30 minutes start at the opening.
-    julie
-        .send(json!({"type": "request_advisor", "topic": "Reprise"}))
-        .await;
-    let waiting = julie
-        .next_where("support_status", |s| !s["waiting"].is_null())
-        .await;
+    let waiting = ask_advisor(&mut julie, Some("Reprise")).await;
     assert_eq!(waiting["waiting"]["position"], 2, "behind Emma's");
     assert_eq!(instant(&waiting["closed_until"]), monday_opening);
     assert_eq!(
@@ -818,10 +803,7 @@ async fn at_the_opening_hour_waiting_customers_learn_that_advisors_are_back(pool
     let app = TestApp::spawn_with_clock(pool, clock, opening_hours).await;
     let (mut julie, status) = customer(&app, CUSTOMER_EMAIL).await;
     assert_eq!(instant(&status["closed_until"]), monday_opening);
-    julie.send(json!({"type": "request_advisor"})).await;
-    julie
-        .next_where("support_status", |s| !s["waiting"].is_null())
-        .await;
+    ask_advisor(&mut julie, None).await;
 
     // Nothing changes in the queue, yet the opening is news.
     *now.lock().unwrap() = monday_opening;
@@ -853,10 +835,7 @@ async fn requests_still_waiting_at_the_closing_wait_for_the_next_opening(pool: P
     let _claire = available_advisor(&app, ADMIN_EMAIL).await.0;
     let (mut julie, status) = customer(&app, CUSTOMER_EMAIL).await;
     assert!(status["closed_until"].is_null(), "open: {status}");
-    julie.send(json!({"type": "request_advisor"})).await;
-    let waiting = julie
-        .next_where("support_status", |s| !s["waiting"].is_null())
-        .await;
+    let waiting = ask_advisor(&mut julie, None).await;
     let first_expiry = instant(&waiting["waiting"]["expires_at"]);
     assert!(first_expiry < tuesday_opening, "30 minutes from now");
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, CUSTOMER, gotoHydrated, hydrated, login, mainNav } from "./helpers";
+import { ADMIN, CUSTOMER, gotoHydrated, hydrated, hydratesOnInteraction, login, mainNav } from "./helpers";
 
 test("a visitor registers and lands in their space", async ({ page }) => {
   const email = `motard.${Date.now()}@paddock.test`;
@@ -133,6 +133,15 @@ test("the password visibility toggle works once hydrated", async ({ page }) => {
   await expect(hide).toHaveAttribute("aria-pressed", "true");
   await hide.click();
   await expect(input).toHaveAttribute("type", "password");
+});
+
+test("a visitor's first press on « Afficher le mot de passe » takes effect once the page has hydrated", async ({ page }) => {
+  await page.goto("/connexion");
+  expect(await hydratesOnInteraction(page)).toBe(true);
+  const input = page.getByLabel("Mot de passe", { exact: true });
+  await page.getByRole("button", { name: "Afficher le mot de passe" }).click();
+  await expect(input).toHaveAttribute("type", "text");
+  await expect(page.getByRole("button", { name: "Masquer le mot de passe" })).toHaveAttribute("aria-pressed", "true");
 });
 
 test("every public page has its title, description and canonical link", async ({ page }) => {

@@ -60,7 +60,7 @@ pub async fn load_accounts_overview() -> Result<AccountsOverview, AppError> {
                 display_name: row.display_name,
                 email: row.email,
                 role: Role::parse(&row.role).unwrap_or(Role::Customer),
-                registered_on: row.created_at.format("%d/%m/%Y").to_string(),
+                registered_on: crate::ui::numeric_date(row.created_at.date_naive()),
             })
             .collect();
         Ok(AccountsOverview {

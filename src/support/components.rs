@@ -784,7 +784,7 @@ fn CustomerPanel(channel: Uuid) -> impl IntoView {
                                             <li>{format!(
                                                 "{} · {}",
                                                 appointment.calendar.label(),
-                                                appointment.starts_at.format("%d/%m/%Y à %H:%M"),
+                                                crate::ui::numeric_date_time(appointment.starts_at),
                                             )}</li>
                                         }).collect_view()}
                                     </ul>

@@ -225,9 +225,13 @@ pub fn normalize_rating(score: u8, comment: &str) -> Result<Rating, AppError> {
 
 /// « 4,5 / 5 (12 avis) », the average of an advisor's ratings.
 pub fn average_label(average: f64, count: i64) -> String {
-    // Half away from zero (4.25 is 4,3), which `{:.1}` does not do.
-    let rounded = format!("{:.1}", (average * 10.0).round() / 10.0).replace('.', ",");
-    let rounded = rounded.strip_suffix(",0").unwrap_or(&rounded);
+    // Half away from zero (4.25 is 4,3), which `{:.1}` does not do; in whole tenths, so
+    // that the browser's wasm carries no float formatting.
+    let tenths = (average * 10.0).round() as i64;
+    let rounded = match tenths % 10 {
+        0 => format!("{}", tenths / 10),
+        tenth => format!("{},{}", tenths / 10, tenth.abs()),
+    };
     // « avis » is the same in the plural.
     format!("{rounded} / 5 ({count} avis)")
 }

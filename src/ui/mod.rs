@@ -7,4 +7,4 @@ mod time;
 
 pub use alert::ErrorAlert;
 pub use seo::{json_ld_text, site_url, JsonLd, Seo, SiteUrl};
-pub use time::{day_of, every, hour_label, reopening_label};
+pub use time::{day_of, every, hour_label, numeric_date, numeric_date_time, reopening_label};

@@ -17,8 +17,26 @@ pub fn every(period: std::time::Duration, tick: impl Fn() + 'static) {
 /// `dd/mm/yyyy` of an RFC 3339 date (empty if unreadable).
 pub fn day_of(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|d| d.format("%d/%m/%Y").to_string())
+        .map(|d| numeric_date(d.date_naive()))
         .unwrap_or_default()
+}
+
+/// `dd/mm/yyyy`. (Written out rather than with chrono's `format`: its pattern parser
+/// would otherwise be in the browser's wasm for two dates.)
+pub fn numeric_date(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+}
+
+/// `dd/mm/yyyy à hh:mm`.
+pub fn numeric_date_time(at: chrono::NaiveDateTime) -> String {
+    use chrono::Timelike;
+    format!(
+        "{} à {:02}:{:02}",
+        numeric_date(at.date()),
+        at.hour(),
+        at.minute()
+    )
 }
 
 /// « 9 h » or « 9 h 30 », with non-breaking spaces, as French signs write hours.
@@ -117,5 +135,10 @@ mod tests {
     fn day_of_reads_rfc3339_and_is_empty_otherwise() {
         assert_eq!(super::day_of("2026-11-25T10:00:00+01:00"), "25/11/2026");
         assert_eq!(super::day_of("hier"), "");
+        let at = chrono::NaiveDate::from_ymd_opt(2027, 1, 5)
+            .unwrap()
+            .and_hms_opt(9, 5, 0)
+            .unwrap();
+        assert_eq!(super::numeric_date_time(at), "05/01/2027 à 09:05");
     }
 }

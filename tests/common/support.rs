@@ -68,3 +68,16 @@ pub async fn queue_with(advisor: &mut Client, customer_name: &str) -> Value {
         .next_where("support_queue", |q| request_in(q, customer_name).is_some())
         .await
 }
+
+/// Asks for an advisor (about `topic`, if any) and returns the status that says the
+/// request is waiting in the queue.
+pub async fn ask_advisor(customer: &mut Client, topic: Option<&str>) -> Value {
+    let mut request = json!({"type": "request_advisor"});
+    if let Some(topic) = topic {
+        request["topic"] = json!(topic);
+    }
+    customer.send(request).await;
+    customer
+        .next_where("support_status", |s| !s["waiting"].is_null())
+        .await
+}
