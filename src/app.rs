@@ -26,9 +26,12 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
     let files = crate::server::assets::MainFiles::of(&options);
+    // Members' and visitors' pages differ in when they hydrate and in their phone header
+    // (style/main.css); the class is set by the server, never hydrated.
+    let member = crate::server::context::carries_session();
     view! {
         <!DOCTYPE html>
-        <html lang="fr">
+        <html lang="fr" class=member.then_some("member")>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -37,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The stylesheet's name carries its content hash (cached for a year).
                 <link rel="stylesheet" id="leptos" href=files.stylesheet.clone()/>
                 <AutoReload options=options.clone()/>
-                <Hydration options files/>
+                <Hydration options files member/>
                 <MetaTags/>
             </head>
             <body>
@@ -49,21 +52,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// When the page hydrates, without resource hints: the server-rendered page is complete
 /// and usable without JavaScript, so its paint and its images come first. (`HydrationScripts`
-/// preloads the 315 KB main wasm from the `<head>`, which Lighthouse's simulated LCP then
+/// preloads the 320 KB main wasm from the `<head>`, which Lighthouse's simulated LCP then
 /// waited for.)
-/// - Members (the request carries a session cookie): once the page has loaded and the
-///   browser is idle. Their pages are live (notifications, chats) and their next pages
-///   are drawn in the browser.
-/// - Visitors: at their first interaction but following a link or scrolling (a key, a
-///   click or a tap, focus in a field). What they read needs no wasm — links, filters and
-///   forms work without it, the phone header shows its links — so a visitor who only
-///   reads and browses downloads none, and one who starts to fill the login form has it
-///   by the time they send it (sent earlier, the form still works: the server answers
-///   with a page). A button pressed before the page is hydrated (the password's « Afficher »)
-///   is pressed again once it is, so it still does its job.
+/// - Members (`member`: the request carries a session cookie): once the page has loaded
+///   and the browser is idle. Their pages are live and their next pages drawn in the
+///   browser.
+/// - Visitors: at their first interaction other than following a link or a touch that
+///   scrolls (a key, a click or a tap, focus in a field). What they read needs no wasm —
+///   links, filters and forms work without it, the phone header shows its links — so a
+///   visitor who only reads and browses downloads none, and one who fills the login form
+///   usually has the page hydrated before sending it (or else the plain form is answered
+///   with a page). A button pressed before the wasm took over (the password's
+///   « Afficher ») is pressed again once it has; a failed download waits for the next
+///   interaction to try again.
 #[cfg(feature = "ssr")]
 #[component]
-fn Hydration(options: LeptosOptions, files: crate::server::assets::MainFiles) -> impl IntoView {
+fn Hydration(
+    options: LeptosOptions,
+    files: crate::server::assets::MainFiles,
+    member: bool,
+) -> impl IntoView {
     // Leptos' own component, for what it provides to the routes (the split chunks'
     // manifest, which server-rendered lazy routes preload); its tags are not used.
     let _ = leptos::hydration::HydrationScripts(
@@ -71,41 +79,55 @@ fn Hydration(options: LeptosOptions, files: crate::server::assets::MainFiles) ->
             .options(options)
             .build(),
     );
-    let start = if crate::server::context::carries_session() {
-        "const whenIdle = () => 'requestIdleCallback' in window\
-            ? requestIdleCallback(hydrate, { timeout: 2000 })\
-            : setTimeout(hydrate, 0);\
+    let start = if member {
+        "document.documentElement.dataset.hydration = 'on-load';\
+        const whenIdle = () => 'requestIdleCallback' in window\
+            ? requestIdleCallback(() => hydrate(() => {}), { timeout: 2000 })\
+            : setTimeout(() => hydrate(() => {}), 0);\
         if (document.readyState === 'complete') whenIdle();\
         else addEventListener('load', whenIdle, { once: true });"
     } else {
         "document.documentElement.dataset.hydration = 'on-interaction';\
         const events = ['keydown', 'pointerdown', 'click', 'focusin'];\
         let pressed = null;\
+        let taken = false;\
+        const remember = (event) => {\
+            if (taken) return;\
+            const button = event.target instanceof Element\
+                && event.target.closest('button[type=button]');\
+            pressed = button || null;\
+        };\
+        const ready = () => {\
+            taken = true;\
+            removeEventListener('click', remember, true);\
+            const button = pressed;\
+            if (!button) return;\
+            new MutationObserver((_, observer) => {\
+                if (!document.body.dataset.hydrated) return;\
+                observer.disconnect();\
+                if (button.isConnected) button.click();\
+            }).observe(document.body, { attributes: true, attributeFilter: ['data-hydrated'] });\
+        };\
+        const arm = () => events.forEach((name) =>\
+            addEventListener(name, first, { capture: true, passive: true }));\
         const first = (event) => {\
             if (event.target instanceof Element && event.target.closest('a[href]')) return;\
             if (event.type === 'pointerdown' && event.pointerType === 'touch') return;\
             events.forEach((name) => removeEventListener(name, first, true));\
             addEventListener('click', remember, true);\
-            new MutationObserver((_, observer) => {\
-                if (!document.body.dataset.hydrated) return;\
-                observer.disconnect();\
+            if (event.type === 'click') remember(event);\
+            hydrate(ready).catch(() => {\
                 removeEventListener('click', remember, true);\
-                if (pressed && pressed.isConnected) pressed.click();\
-            }).observe(document.body, { attributes: true, attributeFilter: ['data-hydrated'] });\
-            hydrate();\
-            remember(event);\
+                arm();\
+            });\
         };\
-        const remember = (event) => {\
-            const target = event.type === 'click' && event.target instanceof Element\
-                && event.target.closest('button[type=button]');\
-            if (target) pressed = target;\
-        };\
-        events.forEach((name) => addEventListener(name, first, { capture: true, passive: true }));"
+        arm();"
     };
+    // `hydrate(ready)`: `ready` runs as the wasm takes over the page.
     let script = format!(
         "(function(script, wasm) {{\
-            const hydrate = () => import(script)\
-                .then((mod) => mod.default({{ module_or_path: wasm }}).then(() => mod.hydrate()));\
+            const hydrate = (ready) => import(script).then((mod) =>\
+                mod.default({{ module_or_path: wasm }}).then(() => {{ ready(); mod.hydrate(); }}));\
             {start}\
         }})({:?}, {:?});",
         files.script, files.wasm

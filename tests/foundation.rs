@@ -245,6 +245,11 @@ async fn a_refused_plain_html_form_comes_back_to_its_page_saying_why(pool: PgPoo
             && page.contains("Adresse e-mail ou mot de passe incorrect."),
         "the login page does not say why"
     );
+    // The refusal takes the focus when the page opens, to be read first.
+    assert!(
+        page.contains(r#"tabindex="-1""#) && page.contains("autofocus"),
+        "{page}"
+    );
     // The form keeps where to go after login.
     assert!(
         page.contains(r#"name="next" value="/espace/salons""#),
@@ -288,6 +293,24 @@ async fn a_refused_plain_html_form_comes_back_to_its_page_saying_why(pool: PgPoo
         .await
         .unwrap();
     assert!(page.contains("Cette adresse e-mail est déjà utilisée."));
+}
+
+/// A page the server renders calls server functions with the page's own request: a
+/// browser's GET (HTML, with a Referer) that meets a refusal keeps its status and is never
+/// sent elsewhere like a refused form.
+#[sqlx::test]
+async fn a_page_whose_data_is_refused_keeps_its_status_and_stays_put(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let missing = app
+        .client()
+        .get(app.url("/motos/inconnue"))
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("referer", app.url("/motos"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().get("location").is_none());
 }
 
 #[sqlx::test]

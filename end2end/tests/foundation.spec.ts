@@ -49,6 +49,8 @@ test("a visitor's login page loads no wasm until they interact, and its form wor
   await page.getByRole("button", { name: "Se connecter" }).click();
   await expect(page).toHaveURL(/\/connexion\?next=\/espace\/rendez-vous&erreur=invalid_credentials$/);
   await expect(page.getByRole("alert")).toHaveText("Adresse e-mail ou mot de passe incorrect.");
+  // Read first: the refusal takes the focus when the page opens.
+  await expect(page.getByRole("alert")).toBeFocused();
   await page.getByLabel("Adresse e-mail").fill(CUSTOMER.email);
   await page.getByLabel("Mot de passe", { exact: true }).fill(CUSTOMER.password);
   await page.getByRole("button", { name: "Se connecter" }).click();

@@ -11,9 +11,13 @@ export async function gotoHydrated(page: Page, path: string) {
   return response;
 }
 
-/** Whether the page waits for its visitor's first interaction to hydrate (src/app.rs). */
+/**
+ * Whether the page waits for its visitor's first interaction to hydrate (src/app.rs), once
+ * its inline script has said when it hydrates (it runs when the document is parsed).
+ */
 export async function hydratesOnInteraction(page: Page): Promise<boolean> {
-  return (await page.locator("html[data-hydration=on-interaction]").count()) > 0;
+  await expect(page.locator("html")).toHaveAttribute("data-hydration", /^on-(load|interaction)$/);
+  return (await page.locator("html").getAttribute("data-hydration")) === "on-interaction";
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, availableAdvisor, gotoHydrated, newCustomer, signedIn } from "./helpers";
+import { ADMIN, availableAdvisor, gotoHydrated, hydrated, newCustomer, signedIn } from "./helpers";
 
 const LUCAS = { email: "lucas.bernard@paddock.test", password: "PaddockAdmin2026!" };
 
@@ -46,11 +46,14 @@ test("a request no advisor takes expires: the customer is told and may ask again
 
 test("the customer rates an ended conversation; advisors read it and the average", async ({ browser, baseURL }) => {
   const { admin, desk } = await availableAdvisor(browser);
-  const account = await newCustomer(baseURL!, "Noé Avis");
+  // A name of its own: a retry (or an earlier run on the same database) finds only this
+  // run's conversation in the archive.
+  const name = `Noé Avis ${Date.now().toString(36)}`;
+  const account = await newCustomer(baseURL!, name);
   const noe = await signedIn(browser, account, /\/espace$/, "/espace/conseiller");
   await noe.getByLabel("Sujet (facultatif)").fill("Pneus hiver");
   await noe.getByRole("button", { name: "Parler à un conseiller" }).click();
-  await desk.getByRole("button", { name: "Accepter la demande de Noé Avis" }).click();
+  await desk.getByRole("button", { name: `Accepter la demande de ${name}` }).click();
   await noe.getByLabel("Votre message").fill("Quels pneus pour l’hiver sur mon trail ?");
   await noe.getByLabel("Votre message").press("Enter");
   await expect(admin.getByRole("log", { name: "Messages" })).toContainText("pneus pour l’hiver");
@@ -66,7 +69,7 @@ test("the customer rates an ended conversation; advisors read it and the average
   // Advisors read it in the transcript; the dashboard shows each advisor's average.
   await admin.goto("/admin/conversations");
   const archive = admin.getByRole("region", { name: "Toutes les conversations" });
-  await archive.getByRole("listitem").filter({ hasText: "Noé Avis" }).getByRole("button", { name: "Lire" }).click();
+  await archive.getByRole("listitem").filter({ hasText: name }).getByRole("button", { name: "Lire" }).click();
   await expect(archive.getByText("Note du client : 4/5")).toContainText("Conseil précis, merci.");
   await admin.goto("/admin");
   const averages = admin.getByRole("list", { name: "Satisfaction des clients" });
@@ -75,6 +78,7 @@ test("the customer rates an ended conversation; advisors read it and the average
 
   // Rated once: the customer's archive shows the rating, no second form.
   await noe.reload();
+  await hydrated(noe);
   await noe.getByRole("button", { name: "Lire" }).first().click();
   await expect(noe.getByText("Note du client : 4/5")).toBeVisible();
   await expect(noe.getByRole("button", { name: "Envoyer mon avis" })).toHaveCount(0);

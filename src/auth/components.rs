@@ -5,21 +5,22 @@ use crate::{auth::context::use_auth, ui::Seo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// The error to show under a form: its last submission's, or else the refusal the page
-/// was reopened with after a plain HTML submission (`?erreur=<code>`).
-fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+/// The error to show under a form: its last submission's, or else (before any
+/// submission from this page) the refusal the page was reopened with after a plain HTML
+/// submission (`?erreur=<code>`), flagged so that it takes the focus.
+fn form_error<S>(action: ServerAction<S>) -> Signal<Option<(AppError, bool)>>
 where
     S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
 {
     let query = use_query_map();
-    Signal::derive(move || {
-        action.value().get().and_then(Result::err).or_else(|| {
-            query
-                .read()
-                .get(FORM_ERROR_PARAM)
-                .and_then(|code| ErrorCode::from_name(&code))
-                .map(super::form_refusal)
-        })
+    Signal::derive(move || match action.value().get() {
+        Some(result) => result.err().map(|error| (error, false)),
+        None if action.pending().get() => None,
+        None => query
+            .read()
+            .get(FORM_ERROR_PARAM)
+            .and_then(|code| ErrorCode::from_name(&code))
+            .map(|code| (super::form_refusal(code), true)),
     })
 }
 
@@ -66,13 +67,14 @@ pub fn PasswordField(
     }
 }
 
-/// The error of the last submission, announced to screen readers.
+/// The error of the last submission, announced to screen readers; one the page was
+/// opened with takes the focus, so that it is read first.
 #[component]
-pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+fn FormError(error: Signal<Option<(AppError, bool)>>) -> impl IntoView {
     move || {
         error
             .get()
-            .map(|error| view! { <crate::ui::ErrorAlert error/> })
+            .map(|(error, focus)| view! { <crate::ui::ErrorAlert error focus/> })
     }
 }
 

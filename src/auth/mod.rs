@@ -297,9 +297,6 @@ pub fn form_refusal(code: ErrorCode) -> AppError {
         ErrorCode::RateLimited => {
             "Trop de tentatives. Patientez quelques instants avant de réessayer.".to_owned()
         }
-        ErrorCode::CrossSiteRequest => {
-            "Requête refusée : elle ne provient pas du site Paddock.".to_owned()
-        }
         ErrorCode::Unavailable | ErrorCode::Overloaded | ErrorCode::Internal => {
             "Le service est momentanément indisponible. Réessayez dans un instant.".to_owned()
         }

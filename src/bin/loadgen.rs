@@ -268,6 +268,9 @@ struct Socket {
     open: Arc<std::sync::atomic::AtomicBool>,
 }
 
+/// How a socket's join was answered: joined, or refused with the error's code.
+type JoinAnswer = Result<(), String>;
+
 #[allow(clippy::too_many_arguments)]
 async fn open_socket(
     o: &Options,
@@ -276,7 +279,7 @@ async fn open_socket(
     clock: Instant,
     tally: Arc<Tally>,
     latency_tx: mpsc::UnboundedSender<u64>,
-    joined_tx: mpsc::UnboundedSender<()>,
+    joined_tx: mpsc::UnboundedSender<JoinAnswer>,
     stall: bool,
 ) -> Socket {
     let ws_url = format!("{}/ws", o.url.replace("http://", "ws://"));
@@ -312,6 +315,8 @@ async fn open_socket(
     let (out, task_room, task_open) = (out_tx.clone(), room.clone(), open.clone());
     tokio::spawn(async move {
         let mut closed_by_server = false;
+        // Until the join is answered, an error frame is its refusal.
+        let mut joining = true;
         while let Some(frame) = stream.next().await {
             let text = match frame {
                 Ok(Message::Text(text)) => text,
@@ -347,7 +352,8 @@ async fn open_socket(
                         json!({"type": "subscribe", "channel_id": task_room, "after_seq": last})
                             .to_string(),
                     );
-                    let _ = joined_tx.send(());
+                    joining = false;
+                    let _ = joined_tx.send(Ok(()));
                     if stall {
                         // Stops reading for good, holding the socket open.
                         std::future::pending::<()>().await;
@@ -362,6 +368,11 @@ async fn open_socket(
                         tally.acked.lock().unwrap().insert(id, seq);
                     }
                 }
+                Some("error") if joining => {
+                    joining = false;
+                    let code = value["code"].as_str().unwrap_or("?").to_owned();
+                    let _ = joined_tx.send(Err(code));
+                }
                 Some("error") if value["code"] == "overloaded" => {
                     tally.overloaded.fetch_add(1, Ordering::Relaxed);
                 }
@@ -370,6 +381,9 @@ async fn open_socket(
                 }
                 _ => {}
             }
+        }
+        if joining {
+            let _ = joined_tx.send(Err("closed before joining".into()));
         }
         if !closed_by_server {
             tally.dropped.fetch_add(1, Ordering::Relaxed);
@@ -409,7 +423,7 @@ async fn rooms_run(o: &Arc<Options>, rooms: &[String], cookies: &[String]) {
     let clock = Instant::now();
     let tally = Arc::new(Tally::default());
     let (latency_tx, mut latency_rx) = mpsc::unbounded_channel::<u64>();
-    let (joined_tx, mut joined_rx) = mpsc::unbounded_channel::<()>();
+    let (joined_tx, mut joined_rx) = mpsc::unbounded_channel::<JoinAnswer>();
     let mut sockets = Vec::new();
     for (i, cookie) in cookies.iter().enumerate() {
         let stall = i < o.stall;
@@ -435,10 +449,28 @@ async fn rooms_run(o: &Arc<Options>, rooms: &[String], cookies: &[String]) {
             .out
             .send(json!({"type": "join", "room_id": socket.room}).to_string());
     }
-    for _ in 0..o.users {
-        joined_rx.recv().await;
+    // Every join is answered (joined or refused); a storm still unanswered after two
+    // minutes is reported as such instead of waiting for ever.
+    let mut refused: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut answered = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while answered < o.users {
+        match tokio::time::timeout_at(deadline, joined_rx.recv()).await {
+            Ok(Some(Ok(()))) => answered += 1,
+            Ok(Some(Err(code))) => {
+                answered += 1;
+                *refused.entry(code).or_default() += 1;
+            }
+            Ok(None) | Err(_) => break,
+        }
     }
     let storm_seconds = storm.elapsed().as_secs_f64();
+    if answered < o.users {
+        println!(
+            "join storm: only {answered} of {} joins answered after {storm_seconds:.0} s",
+            o.users
+        );
+    }
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     // Posting at the set rate, round robin over the customers who read.
@@ -515,7 +547,10 @@ async fn rooms_run(o: &Arc<Options>, rooms: &[String], cookies: &[String]) {
         posts.len(),
         posts.len() as f64 / posting_seconds
     );
-    println!("join storm: {} joins in {:.2} s", o.users, storm_seconds);
+    println!(
+        "join storm: {answered} of {} joins answered in {storm_seconds:.2} s, refused: {refused:?}",
+        o.users
+    );
     println!(
         "acknowledged: {} ({:.0} per second)  refused overloaded: {}  other errors: {}",
         tally.acks.load(Ordering::Relaxed),
@@ -579,7 +614,7 @@ async fn verify(
     clock: Instant,
 ) {
     let (latency_tx, _latency_rx) = mpsc::unbounded_channel::<u64>();
-    let (joined_tx, _joined_rx) = mpsc::unbounded_channel::<()>();
+    let (joined_tx, _joined_rx) = mpsc::unbounded_channel::<JoinAnswer>();
     let mut replacement: std::collections::HashMap<usize, Socket> = Default::default();
     let retry_started = Instant::now();
     let mut round = 0;

@@ -151,11 +151,15 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-/// The page a plain HTML form was sent from: its `Referer`, when the request asks for
-/// HTML (the browser's own form submission; server functions called from the wasm ask
-/// for JSON).
+/// The page a plain HTML form was sent from: its `Referer`, when the request is a POST to
+/// a server function that asks for HTML (the browser's own form submission; server
+/// functions called from the wasm ask for JSON). Never for a page the server is
+/// rendering: the server functions it calls see the page's GET request.
 fn plain_form_referer() -> Option<String> {
     let parts = use_context::<axum::http::request::Parts>()?;
+    if parts.method != axum::http::Method::POST || !parts.uri.path().starts_with("/api/") {
+        return None;
+    }
     let accepts_html = parts
         .headers
         .get(header::ACCEPT)
