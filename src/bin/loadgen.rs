@@ -10,6 +10,7 @@
 //!
 //! `--room-size N` makes rooms of N members (many small rooms); `--stall K` makes K
 //! sockets stop reading once joined and reports when the server closed them;
+//! `--settle S` waits S seconds (0.5 by default) between the join storm and the first post;
 //! `--verify` sends again every post not acknowledged (refused as `overloaded`, or lost
 //! with a closed socket, on a new socket as a browser would), then reads every room from
 //! its first message and counts the posts lost and those stored twice. The tool prints
@@ -50,6 +51,9 @@ struct Options {
     room_size: usize,
     /// Sockets that stop reading once joined.
     stall: usize,
+    /// Pause between the last join and the first post (the sockets' `subscribe`s go on
+    /// after their joins).
+    settle: Duration,
     /// Retry what was not acknowledged, then count lost and duplicated posts.
     verify: bool,
 }
@@ -67,6 +71,7 @@ fn options() -> Options {
         notifications: 5,
         room_size: 500,
         stall: 0,
+        settle: Duration::from_millis(500),
         verify: false,
     };
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -92,6 +97,9 @@ fn options() -> Options {
                 o.room_size = value.parse::<usize>().expect("--room-size N").clamp(2, 500)
             }
             "--stall" => o.stall = value.parse().expect("--stall K"),
+            "--settle" => {
+                o.settle = Duration::from_secs_f64(value.parse().expect("--settle seconds"))
+            }
             other => panic!("unknown option {other}"),
         }
     }
@@ -471,7 +479,7 @@ async fn rooms_run(o: &Arc<Options>, rooms: &[String], cookies: &[String]) {
             o.users
         );
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(o.settle).await;
 
     // Posting at the set rate, round robin over the customers who read.
     let posters: Vec<&Socket> = sockets.iter().skip(o.stall).collect();
