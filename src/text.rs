@@ -1,6 +1,7 @@
 //! Character rules every text field shares, on the server and in the browser: no NUL or
 //! other control character anywhere, and, in names people see, nothing invisible or
-//! direction-changing and nothing that passes for Paddock's staff.
+//! direction-changing and nothing that passes for Paddock's staff; and which paths may go
+//! back to the browser in a `Location` header.
 
 use crate::error::{AppError, ErrorCode};
 
@@ -24,6 +25,17 @@ pub fn invalid_characters() -> AppError {
         ErrorCode::InvalidCharacters,
         "Un champ contient un caractère non autorisé (caractère de contrôle ou invisible).",
     )
+}
+
+/// A page of this site a `Location` header may send the browser to: a path (never
+/// `//host` or `/\host`, which browsers read as another site), not an API endpoint, and
+/// without a control character (a `Location` header cannot hold one).
+pub fn is_site_page_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.contains(char::is_control)
+        && !path.starts_with("/api/")
 }
 
 /// Characters that are invisible or reorder the text around them: in a name they can

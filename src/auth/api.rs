@@ -47,17 +47,13 @@ pub async fn register(
 #[server(endpoint = "session/login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use super::{safe_next_path, server, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
-    use crate::error::ErrorCode;
     use crate::server::context::{app_state, client_ip, respond, session};
     use std::time::Instant;
     respond(
         async {
             // Before anything else: an oversized email never reaches a limiter's memory.
             if email.chars().count() > MAX_EMAIL_CHARS {
-                return Err(AppError::new(
-                    ErrorCode::InvalidEmail,
-                    "Adresse e-mail invalide.",
-                ));
+                return Err(super::invalid_email());
             }
             let state = app_state()?;
             let ip = client_ip().await?;
@@ -69,10 +65,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
             let refused = || {
                 metrics::counter!("paddock_login_failures_total").increment(1);
-                AppError::new(
-                    ErrorCode::InvalidCredentials,
-                    "Adresse e-mail ou mot de passe incorrect.",
-                )
+                super::invalid_credentials()
             };
             if password.chars().count() > MAX_PASSWORD_CHARS {
                 state

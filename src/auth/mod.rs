@@ -129,12 +129,7 @@ pub fn access(area: Area, role: Option<Role>) -> Access {
 /// breaks…): such a path is refused like a foreign one.
 pub fn safe_next_path(next: Option<&str>) -> Option<&str> {
     let next = next?.trim();
-    let local = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(char::is_control)
-        && !next.starts_with("/api/");
-    local.then_some(next)
+    crate::text::is_site_page_path(next).then_some(next)
 }
 
 /// The query parameter of the login page that shows « Votre session a expiré ».
@@ -165,12 +160,11 @@ pub fn urlencode(value: &str) -> String {
 
 /// Trims and lower-cases an email address, refusing anything that is not a plausible address.
 pub fn normalize_email(raw: &str) -> Result<String, AppError> {
-    let invalid = || AppError::new(ErrorCode::InvalidEmail, "Adresse e-mail invalide.");
     let email = raw.trim().to_lowercase();
     if email.is_empty() || email.chars().count() > MAX_EMAIL_CHARS {
-        return Err(invalid());
+        return Err(invalid_email());
     }
-    let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
+    let (local, domain) = email.split_once('@').ok_or_else(invalid_email)?;
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
@@ -194,25 +188,55 @@ pub fn normalize_email(raw: &str) -> Result<String, AppError> {
     if local_ok && domain_ok {
         Ok(email)
     } else {
-        Err(invalid())
+        Err(invalid_email())
     }
 }
 
 pub fn validate_password(password: &str) -> Result<(), AppError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(AppError::new(
-            ErrorCode::PasswordTooShort,
-            format!("Le mot de passe doit contenir au moins {MIN_PASSWORD_CHARS} caractères."),
-        ));
+        return Err(password_too_short());
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(AppError::new(
-            ErrorCode::PasswordTooLong,
-            format!("Le mot de passe doit contenir au plus {MAX_PASSWORD_CHARS} caractères."),
-        ));
+        return Err(password_too_long());
     }
     Ok(())
+}
+
+// The account forms' refusals, each written once: the server functions give them and
+// the pages show them again after a plain HTML submission (`form_refusal`).
+
+pub fn invalid_email() -> AppError {
+    AppError::new(ErrorCode::InvalidEmail, "Adresse e-mail invalide.")
+}
+
+/// The same answer for a wrong password and an unknown address.
+pub fn invalid_credentials() -> AppError {
+    AppError::new(
+        ErrorCode::InvalidCredentials,
+        "Adresse e-mail ou mot de passe incorrect.",
+    )
+}
+
+pub fn email_taken() -> AppError {
+    AppError::new(
+        ErrorCode::EmailTaken,
+        "Cette adresse e-mail est déjà utilisée.",
+    )
+}
+
+fn password_too_short() -> AppError {
+    AppError::new(
+        ErrorCode::PasswordTooShort,
+        format!("Le mot de passe doit contenir au moins {MIN_PASSWORD_CHARS} caractères."),
+    )
+}
+
+fn password_too_long() -> AppError {
+    AppError::new(
+        ErrorCode::PasswordTooLong,
+        format!("Le mot de passe doit contenir au plus {MAX_PASSWORD_CHARS} caractères."),
+    )
 }
 
 /// Trims a display name and collapses inner runs of spaces; refuses control characters
@@ -277,32 +301,26 @@ impl NewAccount {
 /// [`crate::error::FORM_ERROR_PARAM`]): the message the server function gave, where it
 /// depends on the code alone, or the general advice of its kind.
 pub fn form_refusal(code: ErrorCode) -> AppError {
-    let message = match code {
-        ErrorCode::InvalidCredentials => "Adresse e-mail ou mot de passe incorrect.".to_owned(),
-        ErrorCode::InvalidEmail => "Adresse e-mail invalide.".to_owned(),
-        ErrorCode::EmailTaken => "Cette adresse e-mail est déjà utilisée.".to_owned(),
-        ErrorCode::PasswordTooShort => {
-            format!("Le mot de passe doit contenir au moins {MIN_PASSWORD_CHARS} caractères.")
-        }
-        ErrorCode::PasswordTooLong => {
-            format!("Le mot de passe doit contenir au plus {MAX_PASSWORD_CHARS} caractères.")
-        }
-        ErrorCode::InvalidDisplayName => format!(
+    let general = |message: String| AppError::new(code, message);
+    match code {
+        ErrorCode::InvalidCredentials => invalid_credentials(),
+        ErrorCode::InvalidEmail => invalid_email(),
+        ErrorCode::EmailTaken => email_taken(),
+        ErrorCode::PasswordTooShort => password_too_short(),
+        ErrorCode::PasswordTooLong => password_too_long(),
+        ErrorCode::InvalidCharacters => crate::text::invalid_characters(),
+        // These say more on the server (which rule, how long to wait) than a code carries.
+        ErrorCode::InvalidDisplayName => general(format!(
             "Le nom affiché doit contenir entre {MIN_DISPLAY_NAME_CHARS} et {MAX_DISPLAY_NAME_CHARS} caractères, sans caractère invisible, et ne pas reprendre le nom de l’équipe Paddock."
+        )),
+        ErrorCode::RateLimited => general(
+            "Trop de tentatives. Patientez quelques instants avant de réessayer.".to_owned(),
         ),
-        ErrorCode::InvalidCharacters => {
-            "Un champ contient un caractère non autorisé (caractère de contrôle ou invisible)."
-                .to_owned()
-        }
-        ErrorCode::RateLimited => {
-            "Trop de tentatives. Patientez quelques instants avant de réessayer.".to_owned()
-        }
         ErrorCode::Unavailable | ErrorCode::Overloaded | ErrorCode::Internal => {
-            "Le service est momentanément indisponible. Réessayez dans un instant.".to_owned()
+            general(AppError::unavailable().message)
         }
-        _ => "La demande n’a pas abouti. Vérifiez les champs et réessayez.".to_owned(),
-    };
-    AppError::new(code, message)
+        _ => general("La demande n’a pas abouti. Vérifiez les champs et réessayez.".to_owned()),
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! Sessions are in `super::sessions`, login throttling in `super::throttle`.
 
 use super::{rows::UserRow, sessions::end_account_sessions, CurrentUser, NewAccount, Role};
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
@@ -108,10 +108,7 @@ pub async fn create_account(
     .await;
     match inserted {
         Ok(row) => Ok(row.into()),
-        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => Err(AppError::new(
-            ErrorCode::EmailTaken,
-            "Cette adresse e-mail est déjà utilisée.",
-        )),
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => Err(super::email_taken()),
         Err(err) => Err(AppError::from(err)),
     }
 }

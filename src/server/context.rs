@@ -178,11 +178,7 @@ pub fn form_error_location(referer: &str, code: ErrorCode) -> Option<String> {
     let (_, after_scheme) = referer.split_once("://")?;
     let path_and_query = &after_scheme[after_scheme.find('/')?..];
     let path_and_query = path_and_query.split('#').next().unwrap_or_default();
-    if path_and_query.starts_with("//")
-        || path_and_query.starts_with("/\\")
-        || path_and_query.starts_with("/api/")
-        || path_and_query.contains(char::is_control)
-    {
+    if !crate::text::is_site_page_path(path_and_query) {
         return None;
     }
     let (path, query) = path_and_query
