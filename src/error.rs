@@ -1,10 +1,8 @@
 //! The one error type of Paddock's server functions: a stable code for programs and a
 //! French message for people. It travels as JSON between server and browser.
 
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
+use crate::api_json::JsonText;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// Stable, machine-readable error codes. Never rename a variant: clients match on them.
@@ -214,7 +212,7 @@ impl From<sqlx::Error> for AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -2,7 +2,7 @@
 //!
 //! Organised by feature; each feature keeps its shared types, server functions,
 //! server-only logic (`server`, behind the `ssr` feature) and components together.
-//! Features use the shared layers — `error`, `text`, `config`, `ui`, `protocol`,
+//! Features use the shared layers — `error`, `api_json`, `text`, `config`, `ui`, `protocol`,
 //! `realtime`, `monitoring`, `server` — never the other way round; `app` (the pages) and `site` (the server) put
 //! the features together.
 
@@ -10,6 +10,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod api_json;
 pub mod app;
 pub mod assistant;
 pub mod auth;

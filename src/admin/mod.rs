@@ -29,7 +29,7 @@ pub struct AccountsOverview {
 }
 
 /// Account counts and the latest registrations. Admins only.
-#[server(endpoint = "admin/accounts")]
+#[server(endpoint = "admin/accounts", output = crate::api_json::ApiJson)]
 pub async fn load_accounts_overview() -> Result<AccountsOverview, AppError> {
     use crate::server::context::{app_state, require_admin, respond};
     respond(async {

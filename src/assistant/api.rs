@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The customer's conversation with the assistant, resumed where they left it.
-#[server(endpoint = "bot/conversation")]
+#[server(endpoint = "bot/conversation", output = crate::api_json::ApiJson)]
 pub async fn load_conversation() -> Result<BotView, AppError> {
     use crate::server::context::{app_state, require_user, respond};
     respond(
@@ -20,7 +20,7 @@ pub async fn load_conversation() -> Result<BotView, AppError> {
 }
 
 /// Sends the customer's answer (typed or a quick reply) to the assistant.
-#[server(endpoint = "bot/answer")]
+#[server(endpoint = "bot/answer", output = crate::api_json::ApiJson)]
 pub async fn send_answer(text: String) -> Result<BotView, AppError> {
     use crate::server::context::{app_state, require_user, respond};
     respond(
@@ -35,7 +35,7 @@ pub async fn send_answer(text: String) -> Result<BotView, AppError> {
 /// Starts the assistant on a test ride of the catalogue model `slug`, in the calendar of
 /// its use (road test, off-road test, track session): the entry point of « Réserver un
 /// essai » (`/espace/assistant?essai=…`). `not_found` for an unknown or hidden model.
-#[server(endpoint = "bot/test-ride")]
+#[server(endpoint = "bot/test-ride", output = crate::api_json::ApiJson)]
 pub async fn start_test_ride(slug: String) -> Result<BotView, AppError> {
     use super::Calendar;
     use crate::catalog::{server::visible_model, validate_slug};
@@ -62,7 +62,7 @@ pub async fn start_test_ride(slug: String) -> Result<BotView, AppError> {
     )
 }
 
-#[server(endpoint = "appointments/mine")]
+#[server(endpoint = "appointments/mine", output = crate::api_json::ApiJson)]
 pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
     use crate::server::context::{app_state, require_user, respond};
     respond(
@@ -74,7 +74,7 @@ pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
     )
 }
 
-#[server(endpoint = "appointments/cancel")]
+#[server(endpoint = "appointments/cancel", output = crate::api_json::ApiJson)]
 pub async fn cancel_appointment(id: Uuid) -> Result<(), AppError> {
     use crate::server::context::{app_state, require_user, respond};
     respond(
@@ -98,7 +98,7 @@ pub struct Agenda {
 }
 
 /// A calendar's agenda for the week containing `week` (`YYYY-MM-DD`, default: this week).
-#[server(endpoint = "admin/agenda")]
+#[server(endpoint = "admin/agenda", output = crate::api_json::ApiJson)]
 pub async fn load_agenda(calendar: String, week: Option<String>) -> Result<Agenda, AppError> {
     use super::{schedule::AgendaWeek, Calendar};
     use crate::server::context::{app_state, require_admin, respond};

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The logged-in user, or `None` for an anonymous visitor.
-#[server(endpoint = "session/me")]
+#[server(endpoint = "session/me", output = crate::api_json::ApiJson)]
 pub async fn fetch_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::server::context::{app_state, respond, session};
     respond(
@@ -18,7 +18,7 @@ pub async fn fetch_current_user() -> Result<Option<CurrentUser>, AppError> {
     )
 }
 
-#[server(endpoint = "session/register")]
+#[server(endpoint = "session/register", output = crate::api_json::ApiJson)]
 pub async fn register(
     email: String,
     display_name: String,
@@ -44,7 +44,7 @@ pub async fn register(
     )
 }
 
-#[server(endpoint = "session/login")]
+#[server(endpoint = "session/login", output = crate::api_json::ApiJson)]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use super::{safe_next_path, server, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
     use crate::server::context::{app_state, client_ip, respond, session};
@@ -99,7 +99,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     )
 }
 
-#[server(endpoint = "session/logout")]
+#[server(endpoint = "session/logout", output = crate::api_json::ApiJson)]
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::context::{respond, session};
     respond(

@@ -8,14 +8,14 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 /// The public range: every visible model. Open to anyone.
-#[server(endpoint = "catalogue/models")]
+#[server(endpoint = "catalogue/models", output = crate::api_json::ApiJson)]
 pub async fn list_models() -> Result<Vec<Model>, AppError> {
     use crate::server::context::{app_state, respond};
     respond(async { super::server::visible_models(&app_state()?.pool).await }.await)
 }
 
 /// A visible model by its slug; `not_found` for an unknown or hidden one. Open to anyone.
-#[server(endpoint = "catalogue/model")]
+#[server(endpoint = "catalogue/model", output = crate::api_json::ApiJson)]
 pub async fn load_model(slug: String) -> Result<Model, AppError> {
     use crate::error::ErrorCode;
     use crate::server::context::{app_state, respond};
@@ -38,14 +38,14 @@ pub async fn load_model(slug: String) -> Result<Model, AppError> {
 }
 
 /// The dealerships. Open to anyone.
-#[server(endpoint = "catalogue/dealerships")]
+#[server(endpoint = "catalogue/dealerships", output = crate::api_json::ApiJson)]
 pub async fn list_dealerships() -> Result<Vec<Dealership>, AppError> {
     use crate::server::context::{app_state, respond};
     respond(async { super::server::dealerships(&app_state()?.pool).await }.await)
 }
 
 /// Every model, hidden ones included. Advisors only.
-#[server(endpoint = "admin/catalogue/models")]
+#[server(endpoint = "admin/catalogue/models", output = crate::api_json::ApiJson)]
 pub async fn admin_models() -> Result<Vec<Model>, AppError> {
     use crate::server::context::{app_state, require_admin, respond};
     respond(
@@ -60,7 +60,7 @@ pub async fn admin_models() -> Result<Vec<Model>, AppError> {
 /// Adds a model to the range (visible at once). Advisors only. The form's fields come
 /// flat (`name=…&usage=road&price=7 990…`) and as typed; they are checked together, and
 /// an empty `slug` is made from the name.
-#[server(endpoint = "admin/catalogue/create")]
+#[server(endpoint = "admin/catalogue/create", output = crate::api_json::ApiJson)]
 pub async fn create_model(#[server(flatten)] model: ModelForm) -> Result<Model, AppError> {
     use super::ModelDraft;
     use crate::server::context::{app_state, require_admin, respond};
@@ -78,7 +78,7 @@ pub async fn create_model(#[server(flatten)] model: ModelForm) -> Result<Model, 
 
 /// Replaces every field of the model `id`. Advisors only; the same fields and checks as
 /// [`create_model`].
-#[server(endpoint = "admin/catalogue/update")]
+#[server(endpoint = "admin/catalogue/update", output = crate::api_json::ApiJson)]
 pub async fn update_model(
     id: Uuid,
     #[server(flatten)] model: ModelForm,
@@ -98,7 +98,7 @@ pub async fn update_model(
 }
 
 /// Hides a model from the public pages and the sitemap, or shows it again. Advisors only.
-#[server(endpoint = "admin/catalogue/visibility")]
+#[server(endpoint = "admin/catalogue/visibility", output = crate::api_json::ApiJson)]
 pub async fn set_model_hidden(id: Uuid, hidden: bool) -> Result<Model, AppError> {
     use crate::server::context::{app_state, require_admin, respond};
     respond(

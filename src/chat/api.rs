@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Rooms that are not deleted, with their member counts.
-#[server(endpoint = "rooms/list")]
+#[server(endpoint = "rooms/list", output = crate::api_json::ApiJson)]
 pub async fn list_rooms() -> Result<Vec<RoomSummary>, AppError> {
     use crate::server::context::{app_state, require_user, respond};
     respond(
@@ -19,7 +19,7 @@ pub async fn list_rooms() -> Result<Vec<RoomSummary>, AppError> {
     )
 }
 
-#[server(endpoint = "admin/rooms/create")]
+#[server(endpoint = "admin/rooms/create", output = crate::api_json::ApiJson)]
 pub async fn create_room(name: String, capacity: i32) -> Result<RoomSummary, AppError> {
     use super::{normalize_room_name, validate_capacity};
     use crate::server::context::{app_state, require_admin, respond};
@@ -34,7 +34,7 @@ pub async fn create_room(name: String, capacity: i32) -> Result<RoomSummary, App
     )
 }
 
-#[server(endpoint = "admin/rooms/rename")]
+#[server(endpoint = "admin/rooms/rename", output = crate::api_json::ApiJson)]
 pub async fn rename_room(room_id: Uuid, name: String) -> Result<(), AppError> {
     use super::normalize_room_name;
     use crate::server::context::{app_state, require_admin, respond};
@@ -48,7 +48,7 @@ pub async fn rename_room(room_id: Uuid, name: String) -> Result<(), AppError> {
     )
 }
 
-#[server(endpoint = "admin/rooms/capacity")]
+#[server(endpoint = "admin/rooms/capacity", output = crate::api_json::ApiJson)]
 pub async fn set_room_capacity(room_id: Uuid, capacity: i32) -> Result<(), AppError> {
     use super::validate_capacity;
     use crate::server::context::{app_state, require_admin, respond};
@@ -63,7 +63,7 @@ pub async fn set_room_capacity(room_id: Uuid, capacity: i32) -> Result<(), AppEr
     )
 }
 
-#[server(endpoint = "admin/rooms/delete")]
+#[server(endpoint = "admin/rooms/delete", output = crate::api_json::ApiJson)]
 pub async fn delete_room(room_id: Uuid) -> Result<(), AppError> {
     use crate::server::context::{app_state, require_admin, respond};
     respond(
@@ -86,7 +86,7 @@ pub struct CustomerHit {
 /// Customers (not the caller) whose display name contains `query` (2 to 60 characters),
 /// or whose email is exactly `query`: never a fragment of an email, which would let
 /// anyone recover addresses one character at a time.
-#[server(endpoint = "customers/search")]
+#[server(endpoint = "customers/search", output = crate::api_json::ApiJson)]
 pub async fn search_customers(query: String) -> Result<Vec<CustomerHit>, AppError> {
     use crate::server::context::{app_state, require_user, respond};
     use crate::server::limits::Budget;

@@ -320,7 +320,7 @@ impl ChatClient {
     #[cfg(feature = "hydrate")]
     fn on_frame(&self, text: &str) {
         use crate::protocol::ServerMessage;
-        let Ok(message) = serde_json::from_str::<ServerMessage>(text) else {
+        let Ok(message) = crate::protocol::tagged::decode::<ServerMessage>(text) else {
             return;
         };
         let follow = match &message {

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Sends a notification to every customer. Advisors only.
-#[server(endpoint = "admin/notifications/send")]
+#[server(endpoint = "admin/notifications/send", output = crate::api_json::ApiJson)]
 pub async fn send_notification(
     title: String,
     body: String,
@@ -24,7 +24,7 @@ pub async fn send_notification(
 }
 
 /// Sent notifications with their live deliveries and reads. Advisors only.
-#[server(endpoint = "admin/notifications/list")]
+#[server(endpoint = "admin/notifications/list", output = crate::api_json::ApiJson)]
 pub async fn sent_notifications() -> Result<Vec<SentNotification>, AppError> {
     use crate::server::context::{app_state, require_admin, respond};
     respond(
@@ -37,7 +37,7 @@ pub async fn sent_notifications() -> Result<Vec<SentNotification>, AppError> {
 }
 
 /// The customer's latest notifications, newest first, with their read state.
-#[server(endpoint = "notifications/list")]
+#[server(endpoint = "notifications/list", output = crate::api_json::ApiJson)]
 pub async fn my_notifications() -> Result<Vec<Notification>, AppError> {
     use crate::server::context::{app_state, require_user, respond};
     respond(
@@ -53,7 +53,7 @@ pub async fn my_notifications() -> Result<Vec<Notification>, AppError> {
 }
 
 /// Marks one notification read, or every notification when `id` is absent.
-#[server(endpoint = "notifications/read")]
+#[server(endpoint = "notifications/read", output = crate::api_json::ApiJson)]
 pub async fn mark_notifications_read(#[server(default)] id: Option<i64>) -> Result<(), AppError> {
     use crate::server::context::{app_state, require_user, respond};
     respond(

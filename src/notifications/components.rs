@@ -196,7 +196,9 @@ fn open_stream(
             let Some(text) = event.data().as_string() else {
                 return;
             };
-            if let Ok(super::StreamEvent::Notification(item)) = serde_json::from_str(&text) {
+            if let Ok(super::StreamEvent::Notification(item)) =
+                crate::protocol::tagged::decode(&text)
+            {
                 inbox.update(|i| i.arrived(item));
             }
         });
@@ -211,7 +213,9 @@ fn open_stream(
             let Some(text) = event.data().as_string() else {
                 return;
             };
-            if let Ok(super::StreamEvent::SupportAlert(alert)) = serde_json::from_str(&text) {
+            if let Ok(super::StreamEvent::SupportAlert(alert)) =
+                crate::protocol::tagged::decode(&text)
+            {
                 support_alert(inbox, alert);
             }
         });

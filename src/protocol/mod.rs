@@ -8,11 +8,11 @@
 pub mod chat;
 pub mod notifications;
 pub mod support;
+pub mod tagged;
 
 use crate::error::{AppError, ErrorCode};
 use chat::{ChatMessage, ChatRequest, DirectSummary, Member, RoomSummary};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use support::{QueuedRequest, SupportConversation, SupportRequest, WaitingRequest};
 use uuid::Uuid;
 
@@ -56,9 +56,14 @@ impl From<SupportRequest> for ClientMessage {
 }
 
 /// What the server sends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Tagged by `type`. The browser reads it with `tagged::decode` (serde's externally tagged
+// form there, without the copy serde makes of an internally tagged object) and never
+// writes one.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize))]
 #[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(not(target_arch = "wasm32"), serde(tag = "type"))]
+#[serde(rename_all = "snake_case")]
 pub enum ServerMessage {
     /// First frame of a connection.
     Welcome {
@@ -225,7 +230,8 @@ impl ServerMessage {
     }
 
     /// The frame's JSON, encoded once and shared by every socket that sends it.
-    pub fn encode(&self) -> Arc<str> {
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn encode(&self) -> std::sync::Arc<str> {
         serde_json::to_string(self)
             .expect("server messages always serialise")
             .into()
@@ -268,6 +274,29 @@ mod tests {
             &*error.encode(),
             r#"{"type":"error","code":"room_full","message":"Ce salon est complet."}"#
         );
+    }
+
+    #[test]
+    fn every_frame_leads_with_its_type_as_the_browser_s_decoder_needs() {
+        // Natively `decode` reads through serde's internally tagged form (the browser's
+        // streaming path is tested in `tagged` and by every live page in end2end/).
+        let id = Uuid::from_u128(7);
+        for frame in [
+            ServerMessage::Welcome {
+                user_id: id,
+                protocol: PROTOCOL_VERSION,
+            },
+            ServerMessage::Occupancy {
+                room_id: id,
+                members: 3,
+            },
+            ServerMessage::error(AppError::forbidden(), Some(id)).answering(Some(9)),
+            ServerMessage::Done { reference: 4 },
+        ] {
+            let encoded = frame.encode();
+            assert!(encoded.starts_with(r#"{"type":""#), "{encoded}");
+            assert_eq!(tagged::decode::<ServerMessage>(&encoded).unwrap(), frame);
+        }
     }
 
     #[test]

@@ -26,9 +26,12 @@ pub struct Notification {
 }
 
 /// What the notification stream carries, as the JSON `data` of each SSE event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Tagged by `type`, read in the browser with `tagged::decode` (see `ServerMessage`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize))]
 #[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(not(target_arch = "wasm32"), serde(tag = "type"))]
+#[serde(rename_all = "snake_case")]
 pub enum StreamEvent {
     Notification(Notification),
     /// The customer's live chat with an advisor moved on, told on whatever page they are.

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 /// The conversations a user may read, most recent first: a customer's own; every
 /// conversation for an advisor.
-#[server(endpoint = "support/conversations")]
+#[server(endpoint = "support/conversations", output = crate::api_json::ApiJson)]
 pub async fn support_history() -> Result<Vec<SupportConversation>, AppError> {
     use crate::server::context::{app_state, require_user, respond};
     respond(
@@ -28,7 +28,7 @@ pub struct Transcript {
 }
 
 /// Every message of one conversation.
-#[server(endpoint = "support/transcript")]
+#[server(endpoint = "support/transcript", output = crate::api_json::ApiJson)]
 pub async fn support_transcript(channel_id: Uuid) -> Result<Transcript, AppError> {
     use crate::server::context::{app_state, require_user, respond};
     respond(
@@ -47,7 +47,7 @@ pub async fn support_transcript(channel_id: Uuid) -> Result<Transcript, AppError
 }
 
 /// Customers: rate an ended conversation of theirs, once (1 to 5, optional comment).
-#[server(endpoint = "support/rate")]
+#[server(endpoint = "support/rate", output = crate::api_json::ApiJson)]
 pub async fn rate_conversation(
     channel_id: Uuid,
     score: u8,
@@ -83,7 +83,7 @@ pub async fn rate_conversation(
 }
 
 /// Advisors: each advisor's average rating.
-#[server(endpoint = "support/ratings")]
+#[server(endpoint = "support/ratings", output = crate::api_json::ApiJson)]
 pub async fn advisor_ratings() -> Result<Vec<super::AdvisorRating>, AppError> {
     use crate::server::context::{app_state, require_admin, respond};
     respond(
@@ -96,7 +96,7 @@ pub async fn advisor_ratings() -> Result<Vec<super::AdvisorRating>, AppError> {
 }
 
 /// Advisors: the transcripts that match a customer, a range of days and words.
-#[server(endpoint = "support/search")]
+#[server(endpoint = "support/search", output = crate::api_json::ApiJson)]
 pub async fn search_transcripts(
     customer: String,
     from: String,
@@ -126,7 +126,7 @@ pub async fn search_transcripts(
 
 /// Advisors: the customer of a conversation, for the panel beside it: the request's
 /// topic, upcoming appointments, other conversations.
-#[server(endpoint = "support/customer")]
+#[server(endpoint = "support/customer", output = crate::api_json::ApiJson)]
 pub async fn customer_context(channel_id: Uuid) -> Result<super::CustomerContext, AppError> {
     use crate::error::ErrorCode;
     use crate::server::context::{app_state, require_admin, respond};
@@ -156,7 +156,7 @@ pub async fn customer_context(channel_id: Uuid) -> Result<super::CustomerContext
 }
 
 /// Advisors: the shared canned responses.
-#[server(endpoint = "support/canned")]
+#[server(endpoint = "support/canned", output = crate::api_json::ApiJson)]
 pub async fn canned_responses() -> Result<Vec<super::CannedResponse>, AppError> {
     use crate::server::context::{app_state, require_admin, respond};
     respond(
@@ -169,7 +169,7 @@ pub async fn canned_responses() -> Result<Vec<super::CannedResponse>, AppError> 
 }
 
 /// Advisors: add a canned response, or change the one `id` names.
-#[server(endpoint = "support/canned/save")]
+#[server(endpoint = "support/canned/save", output = crate::api_json::ApiJson)]
 pub async fn save_canned_response(
     #[server(default)] id: Option<Uuid>,
     title: String,
@@ -201,7 +201,7 @@ pub async fn save_canned_response(
 }
 
 /// Advisors: delete a canned response.
-#[server(endpoint = "support/canned/delete")]
+#[server(endpoint = "support/canned/delete", output = crate::api_json::ApiJson)]
 pub async fn delete_canned_response(id: Uuid) -> Result<(), AppError> {
     use crate::server::context::{app_state, require_admin, respond};
     respond(
@@ -223,7 +223,7 @@ pub struct Colleague {
 }
 
 /// Advisors: the other advisors available now, to hand a conversation to.
-#[server(endpoint = "support/colleagues")]
+#[server(endpoint = "support/colleagues", output = crate::api_json::ApiJson)]
 pub async fn available_colleagues() -> Result<Vec<Colleague>, AppError> {
     use crate::server::context::{app_state, require_admin, respond};
     respond(
