@@ -56,6 +56,7 @@ mod tests {
         );
         let back: AppError = <JsonText as Decodes<AppError>>::decode(bytes).unwrap();
         assert_eq!(back.code, ErrorCode::RoomFull);
+        // An answer that is not UTF-8 is refused, never read in part.
         let invalid = Bytes::from_static(b"{\"code\":\"room_full\",\"message\":\"\xff\"}");
         assert!(<JsonText as Decodes<AppError>>::decode(invalid).is_err());
     }

@@ -276,27 +276,170 @@ mod tests {
         );
     }
 
-    #[test]
-    fn every_frame_leads_with_its_type_as_the_browser_s_decoder_needs() {
-        // Natively `decode` reads through serde's internally tagged form (the browser's
-        // streaming path is tested in `tagged` and by every live page in end2end/).
+    /// One frame of every kind, with optional fields both set and unset.
+    fn one_of_each() -> Vec<ServerMessage> {
         let id = Uuid::from_u128(7);
-        for frame in [
+        let at = "2026-11-26T09:00:00+01:00".to_owned();
+        let message = ChatMessage {
+            channel_id: id,
+            seq: 3,
+            client_id: id,
+            author_id: id,
+            author_name: "Julie".into(),
+            body: "Bonjour « à tous »".into(),
+            sent_at: at.clone(),
+        };
+        let room = RoomSummary {
+            id,
+            name: "Roadsters".into(),
+            capacity: 20,
+            members: 4,
+            last_seq: 9,
+        };
+        let direct = DirectSummary {
+            channel_id: id,
+            other_id: id,
+            other_name: "Thomas".into(),
+            last_seq: 2,
+        };
+        let conversation = SupportConversation {
+            channel_id: id,
+            request_id: id,
+            customer_id: id,
+            customer_name: "Julie".into(),
+            advisor_id: Some(id),
+            advisor_name: "Claire".into(),
+            topic: None,
+            started_at: at.clone(),
+            ended: true,
+            last_seq: 5,
+            rating: Some(support::Rating {
+                score: 4,
+                comment: Some("Merci".into()),
+            }),
+        };
+        vec![
             ServerMessage::Welcome {
                 user_id: id,
                 protocol: PROTOCOL_VERSION,
             },
+            ServerMessage::Message(message.clone()),
+            ServerMessage::Ack {
+                channel_id: id,
+                client_id: id,
+                seq: 3,
+            },
+            ServerMessage::History {
+                channel_id: id,
+                messages: vec![message],
+                has_more: true,
+            },
+            ServerMessage::Rooms {
+                rooms: vec![room.clone()],
+                joined: vec![id],
+                directs: vec![direct.clone()],
+                unread: vec![(id, 2)],
+            },
+            ServerMessage::Members {
+                room_id: id,
+                members: vec![Member {
+                    user_id: id,
+                    name: "Julie".into(),
+                    customer: true,
+                    online: false,
+                }],
+            },
+            ServerMessage::RoomUpdated { room: room.clone() },
             ServerMessage::Occupancy {
                 room_id: id,
                 members: 3,
             },
-            ServerMessage::error(AppError::forbidden(), Some(id)).answering(Some(9)),
+            ServerMessage::RoomClosed { room_id: id },
+            ServerMessage::Joined { room, last_seq: 9 },
+            ServerMessage::Left { room_id: id },
+            ServerMessage::DirectOpened {
+                direct,
+                last_seq: 2,
+            },
+            ServerMessage::ReadUpTo {
+                channel_id: id,
+                user_id: id,
+                seq: 3,
+            },
+            ServerMessage::Typing {
+                channel_id: id,
+                user_id: id,
+                name: "Julie".into(),
+            },
+            ServerMessage::SupportQueue {
+                available: vec![id],
+                requests: vec![QueuedRequest {
+                    id,
+                    customer_id: id,
+                    customer_name: "Julie".into(),
+                    topic: Some("Révision".into()),
+                    requested_at: at.clone(),
+                    expires_at: at.clone(),
+                }],
+                closed_until: Some(at.clone()),
+            },
+            ServerMessage::SupportStatus {
+                available_advisors: 0,
+                waiting: Some(WaitingRequest {
+                    id,
+                    topic: None,
+                    position: 1,
+                    expires_at: at,
+                }),
+                closed_until: None,
+            },
+            ServerMessage::SupportConversations {
+                conversations: vec![conversation.clone()],
+            },
+            ServerMessage::SupportOpened {
+                conversation: conversation.clone(),
+            },
+            ServerMessage::SupportRefused {
+                request_id: id,
+                reason: None,
+            },
+            ServerMessage::SupportTransferred {
+                conversation,
+                from_name: "Claire".into(),
+                note: Some("Client fidèle".into()),
+            },
+            ServerMessage::SupportExpired { request_id: id },
+            ServerMessage::ConversationEnded { channel_id: id },
+            ServerMessage::error(AppError::rate_limited(3), Some(id)).answering(Some(9)),
+            ServerMessage::error(AppError::forbidden(), None),
             ServerMessage::Done { reference: 4 },
-        ] {
+        ]
+    }
+
+    #[test]
+    fn every_kind_of_frame_leads_with_its_type_as_the_browser_reads_it() {
+        // The kinds serde knows, from its refusal of an unknown one.
+        let refusal = serde_json::from_str::<ServerMessage>(r#"{"type":"?"}"#)
+            .unwrap_err()
+            .to_string();
+        let known: std::collections::BTreeSet<&str> =
+            refusal.split('`').skip(3).step_by(2).collect();
+        assert!(known.len() > 20, "{refusal}");
+        let mut seen = std::collections::BTreeSet::new();
+        for frame in one_of_each() {
             let encoded = frame.encode();
-            assert!(encoded.starts_with(r#"{"type":""#), "{encoded}");
+            let kind = encoded
+                .strip_prefix(r#"{"type":""#)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_else(|| panic!("`type` is not first: {encoded}"));
+            seen.insert(kind.to_owned());
+            // Natively `decode` reads through serde's internally tagged form; the
+            // browser's streaming path is tested in `tagged` and by every live page of
+            // end2end/.
             assert_eq!(tagged::decode::<ServerMessage>(&encoded).unwrap(), frame);
         }
+        let seen: std::collections::BTreeSet<&str> = seen.iter().map(String::as_str).collect();
+        assert_eq!(seen, known, "one frame of each kind");
     }
 
     #[test]

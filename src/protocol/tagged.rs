@@ -9,8 +9,8 @@
 //! tagged) form instead, and [`decode`] hands it the frame as `{type: fields}` while it
 //! streams: the `type` value names the variant, the rest of the same object is its
 //! fields. −14 KB brotli of wasm (docs/benchmarks.md). The server keeps serde's
-//! internally tagged derive both ways, so the wire, the TypeScript types and the
-//! documentation do not change.
+//! internally tagged derive both ways, so the wire and the TypeScript types do not
+//! change; every frame the server writes leads with `type` (tested in `super`).
 
 use serde::de::{
     self, value::MapAccessDeserializer, DeserializeOwned, DeserializeSeed, Deserializer,

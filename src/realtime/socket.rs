@@ -179,15 +179,24 @@ fn binary_refused() -> Arc<str> {
 }
 
 /// An `error` frame, written here because this layer does not know the features'
-/// protocol types (its shape is `ServerMessage::Error`'s).
+/// protocol types (its shape is `ServerMessage::Error`'s, `type` first as the browser
+/// reads it: a struct keeps its fields' order, a `json!` object would sort them).
 fn error_frame(error: &crate::error::AppError) -> Arc<str> {
-    serde_json::json!({
-        "type": "error",
-        "code": error.code,
-        "message": error.message,
-        "retry_after_secs": error.retry_after_secs,
+    #[derive(serde::Serialize)]
+    struct ErrorFrame<'a> {
+        r#type: &'static str,
+        code: crate::error::ErrorCode,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retry_after_secs: Option<u64>,
+    }
+    serde_json::to_string(&ErrorFrame {
+        r#type: "error",
+        code: error.code,
+        message: &error.message,
+        retry_after_secs: error.retry_after_secs,
     })
-    .to_string()
+    .expect("an error frame always serialises")
     .into()
 }
 
@@ -376,6 +385,17 @@ mod tests {
             channel,
             frames: Arc::from([(seq, Arc::from(seq.to_string()))]),
         }
+    }
+
+    #[test]
+    fn error_frames_lead_with_their_type() {
+        let frame = error_frame(&crate::error::AppError::rate_limited(3));
+        assert!(
+            frame.starts_with(r#"{"type":"error","code":"rate_limited","#),
+            "{frame}"
+        );
+        assert!(frame.ends_with(r#","retry_after_secs":3}"#), "{frame}");
+        assert!(binary_refused().starts_with(r#"{"type":"error","#));
     }
 
     #[test]
