@@ -128,6 +128,16 @@ pub async fn security_headers(
         "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     );
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        // Every page sets its own policy with its scripts' nonce (`apply_page_csp`): a page
+        // without one is a defect (seen once in a few hundred end-to-end runs: a member's
+        // page right after login, its styles and scripts then blocked), worth a trace.
+        let is_page = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("text/html"));
+        if is_page {
+            tracing::warn!(%path, %status, "page answered without its content security policy");
+        }
         set(headers, header::CONTENT_SECURITY_POLICY, STRICT_CSP);
     }
     if state.settings.uses_tls() {
