@@ -60,4 +60,40 @@ mod tests {
         let invalid = Bytes::from_static(b"{\"code\":\"room_full\",\"message\":\"\xff\"}");
         assert!(<JsonText as Decodes<AppError>>::decode(invalid).is_err());
     }
+
+    /// A server function left on Leptos' own `Json` would bring its second JSON reader
+    /// back into the wasm; nothing else would say so but the bundle's size.
+    #[test]
+    fn every_server_function_answers_through_api_json() {
+        fn sources(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    found.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut declared = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[server(endpoint") {
+                    declared += 1;
+                    assert!(
+                        line.contains("output = crate::api_json::ApiJson"),
+                        "{}: {line}",
+                        file.display()
+                    );
+                }
+            }
+        }
+        assert!(declared > 30, "{declared} server functions found");
+    }
 }
