@@ -43,9 +43,12 @@ use axum::{
     Extension, Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sentry::integrations::tower::{NewSentryLayer, SentryHttpLayer};
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
@@ -119,11 +122,20 @@ async fn server_fn_handler(
         .await
 }
 
+/// The pages' routes, listed once per process. Leptos lists them by running the app with
+/// resources suspended through a process-wide flag: a page that a second server in the
+/// same process (the integration tests start one per test) rendered during that window
+/// waited for ever on its first resource (leptos issue 4773).
+pub fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application, ready to serve with `into_make_service_with_connect_info`.
 fn router(state: AppState, features: Arc<Features>) -> Router {
     // Installed before the first request, so that every request is counted.
     observability::prometheus();
-    let page_routes = generate_route_list(App);
+    let page_routes = page_routes();
     let page_state = state.clone();
     let fallback_state = state.clone();
     let leptos_options = state.leptos_options.clone();

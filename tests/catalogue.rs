@@ -163,6 +163,49 @@ async fn the_range_is_rendered_on_the_server_and_filtered_by_use_with_plain_link
     assert_eq!(canonical(&unknown), Some(format!("{}/motos", app.base)));
 }
 
+/// Leptos lists a server's routes by running the app with resources suspended through a
+/// process-wide flag: a page whose resource first ran during that window, in any server of
+/// the process, never answered (leptos issue 4773; seen as this binary hanging in CI).
+/// The routes are listed once per process, so servers started alongside leave pages be.
+#[sqlx::test]
+async fn pages_keep_answering_while_other_servers_of_the_process_start(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let starting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let others = std::thread::spawn({
+        let starting = starting.clone();
+        move || {
+            // As in another test's server: listing the routes spawns tasks.
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let _inside = runtime.enter();
+            let mut started = 0;
+            while starting.load(std::sync::atomic::Ordering::Relaxed) {
+                assert!(!paddock::site::page_routes().is_empty());
+                started += 1;
+            }
+            started
+        }
+    });
+    for attempt in 0..20 {
+        let answer = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            page(&app, "/motos?usage=sport"),
+        )
+        .await;
+        let (status, html) =
+            answer.unwrap_or_else(|_| panic!("/motos, attempt {attempt}: no answer in 10 s"));
+        assert_eq!(status, 200);
+        assert!(
+            links_to(&html, "/motos/pista-660"),
+            "attempt {attempt}: the range is missing"
+        );
+    }
+    starting.store(false, std::sync::atomic::Ordering::Relaxed);
+    assert!(others.join().unwrap() > 0, "route listings ran alongside");
+}
+
 #[sqlx::test]
 async fn a_model_page_has_its_metadata_product_offer_and_breadcrumbs(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
