@@ -166,7 +166,7 @@ async fn the_range_is_rendered_on_the_server_and_filtered_by_use_with_plain_link
 /// Leptos lists a server's routes by running the app with resources suspended through a
 /// process-wide flag: a page whose resource first ran during that window, in any server of
 /// the process, never answered (leptos issue 4773; seen as this binary hanging in CI).
-/// The routes are listed once per process, so servers started alongside leave pages be.
+/// The routes are now listed once per process: servers started alongside hold no page up.
 #[sqlx::test]
 async fn pages_keep_answering_while_other_servers_of_the_process_start(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
