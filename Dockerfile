@@ -36,6 +36,8 @@ RUN npm install -g --no-audit --no-fund binaryen@${BINARYEN_VERSION} \
 
 WORKDIR /build
 COPY Cargo.toml Cargo.lock Leptos.toml build.rs ./
+# Leptos' view library with Paddock's one change (Cargo.toml's [patch.crates-io]).
+COPY vendor ./vendor
 RUN awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock \
         | grep -qx "${WASM_BINDGEN_VERSION}" \
     || { echo "Cargo.lock's wasm-bindgen differs from WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION}: update the Dockerfile" >&2; exit 1; }

@@ -43,17 +43,21 @@ pub fn hydrate() {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    // Asynchronous hydration: a page split out of the main wasm (`Lazy` routes) hydrates
-    // once its chunk is in. (`hydrate_from_async` sets up Leptos' executor.)
+    // A member's or an advisor's page first loads its split chunk; then the whole page
+    // hydrates in one synchronous pass, the router finding the chunk's code in place. (No
+    // asynchronous hydration: vendor/README.md says what that saves.)
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
     wasm_bindgen_futures::spawn_local(async move {
+        app::load_split_area(&path).await;
         let document_body = leptos::prelude::document()
             .body()
             .expect("the page has a body");
-        let mounted = leptos::mount::hydrate_from_async(document_body.clone(), move || {
+        let mounted = leptos::mount::hydrate_from(document_body.clone(), move || {
             provide_context(ui::SiteUrl(origin));
             view! { <app::App/> }
-        })
-        .await;
+        });
         mounted.forget();
         // Lets tests and styles know the page is interactive.
         let _ = document_body.set_attribute("data-hydrated", "true");
