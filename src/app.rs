@@ -345,37 +345,17 @@ fn advisor_page(page: AdvisorPage) -> AnyView {
     }
 }
 
-/// The split chunk a page's code is in, by the page's path (the routes above).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SplitArea {
-    /// `/espace…`: `member_page`.
-    Members,
-    /// `/admin…`: `advisor_page`.
-    Advisors,
-}
-
-pub fn split_area(path: &str) -> Option<SplitArea> {
-    let under = |prefix: &str| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    };
-    if under("/espace") {
-        Some(SplitArea::Members)
-    } else if under("/admin") {
-        Some(SplitArea::Advisors)
-    } else {
-        None
-    }
-}
-
 /// Loads the chunk of the page at `path`, if it is split out: the page then hydrates in
 /// one synchronous pass (`hydrate` in lib.rs), which needs every route's code in place.
+/// Members' pages (`/espace…`) are in `member_page`'s chunk, advisors' (`/admin…`) in
+/// `advisor_page`'s; `app::tests` checks every route against it.
 #[cfg(feature = "hydrate")]
 pub async fn load_split_area(path: &str) {
-    match split_area(path) {
-        Some(SplitArea::Members) => __preload_member_page().await,
-        Some(SplitArea::Advisors) => __preload_advisor_page().await,
-        None => {}
+    use crate::auth::Area;
+    match Area::of_path(path) {
+        Area::Members => __preload_member_page().await,
+        Area::Admins => __preload_advisor_page().await,
+        Area::Public => {}
     }
 }
 
@@ -472,63 +452,61 @@ split_route!(
 
 #[cfg(test)]
 mod tests {
-    use super::{split_area, SplitArea};
+    use crate::auth::Area;
 
-    /// `(route, area function)` of every `split_route!` above.
-    fn split_routes(source: &str) -> Vec<(String, String)> {
+    /// `(route, area function, preload function)` of every `split_route!` above.
+    fn split_routes(source: &str) -> Vec<[String; 3]> {
         source
             .split("split_route!(")
             .skip(1)
             .map(|call| {
-                let mut args = call.split(',').map(str::trim);
-                let route = args.next().unwrap().to_owned();
-                (route, args.next().unwrap().to_owned())
+                let mut args = call.split(',').map(|arg| arg.trim().to_owned());
+                [(); 3].map(|_| args.next().unwrap())
             })
             .collect()
     }
 
-    /// The page hydrates synchronously: a split page whose chunk `load_split_area` did
-    /// not load first would leave the router without its code (Leptos panics).
+    /// The page hydrates synchronously: a split page whose chunk `load_split_area` does
+    /// not load first would leave the router without its code (Leptos panics). Its area,
+    /// by path, must be the one whose chunk holds the page.
     #[test]
     fn every_split_page_has_its_chunk_loaded_before_hydration() {
         let source = include_str!("app.rs");
         let source = &source[..source.find("#[cfg(test)]").unwrap()];
-        let areas = split_routes(source);
-        assert_eq!(areas.len(), 11, "{areas:?}");
+        let routes = split_routes(source);
+        assert_eq!(routes.len(), 11, "{routes:?}");
         let mut pages = 0;
         for line in source.lines() {
             let Some(rest) = line.split("<Route path=path!(\"").nth(1) else {
                 continue;
             };
             pages += 1;
-            let path = rest.split('"').next().unwrap();
+            let path = match rest.split('"').next().unwrap() {
+                "" => "/",
+                path => path,
+            };
             let lazy_route = line
                 .split("Lazy::<")
                 .nth(1)
                 .map(|rest| rest.split('>').next().unwrap());
-            let expected = lazy_route.map(|route| {
-                let (_, area) = areas
-                    .iter()
-                    .find(|(name, _)| name == route)
-                    .unwrap_or_else(|| panic!("{route} has no split_route!"));
-                match area.as_str() {
-                    "member_page" => SplitArea::Members,
-                    "advisor_page" => SplitArea::Advisors,
-                    other => panic!("unknown area {other}"),
+            let expected = match lazy_route {
+                None => Area::Public,
+                Some(route) => {
+                    let [_, area, preload] = routes
+                        .iter()
+                        .find(|[name, ..]| name == route)
+                        .unwrap_or_else(|| panic!("{route} has no split_route!"));
+                    // The route preloads the chunk it takes its view from.
+                    assert_eq!(preload, &format!("__preload_{area}"), "{route}");
+                    match area.as_str() {
+                        "member_page" => Area::Members,
+                        "advisor_page" => Area::Admins,
+                        other => panic!("unknown area {other}"),
+                    }
                 }
-            });
-            assert_eq!(split_area(path), expected, "{path}");
+            };
+            assert_eq!(Area::of_path(path), expected, "{path}");
         }
         assert_eq!(pages, 17);
-    }
-
-    #[test]
-    fn only_whole_path_segments_name_an_area() {
-        assert_eq!(split_area("/espace"), Some(SplitArea::Members));
-        assert_eq!(split_area("/espace/salons"), Some(SplitArea::Members));
-        assert_eq!(split_area("/admin/"), Some(SplitArea::Advisors));
-        assert_eq!(split_area("/espaces-verts"), None);
-        assert_eq!(split_area("/administration"), None);
-        assert_eq!(split_area("/motos/pista-660"), None);
     }
 }

@@ -63,3 +63,32 @@ pub fn hydrate() {
         let _ = document_body.set_attribute("data-hydrated", "true");
     });
 }
+
+#[cfg(test)]
+mod tests {
+    /// The browser's size depends on the vendored `tachys` (vendor/README.md): Cargo only
+    /// warns when a patch no longer applies (after a Leptos upgrade), so check that the
+    /// build uses it, at the copy's version, rather than crates.io's.
+    #[test]
+    fn the_vendored_tachys_is_the_one_built() {
+        let manifest = include_str!("../vendor/tachys/Cargo.toml");
+        let version = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("version = "))
+            .expect("the copy's version")
+            .trim_matches('"');
+        let lock = include_str!("../Cargo.lock");
+        let entry = lock
+            .split("[[package]]")
+            .find(|entry| entry.contains("name = \"tachys\"\n"))
+            .expect("tachys in Cargo.lock");
+        assert!(
+            entry.contains(&format!("version = \"{version}\"")),
+            "{entry}"
+        );
+        assert!(
+            !entry.contains("source ="),
+            "tachys comes from a registry: {entry}"
+        );
+    }
+}

@@ -13,6 +13,13 @@ use common::{
 use reqwest::Client;
 use serde_json::Value;
 use sqlx::PgPool;
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 /// Every JSON-LD block of a page, parsed.
 fn json_ld(html: &str) -> Vec<Value> {
@@ -170,7 +177,15 @@ async fn the_range_is_rendered_on_the_server_and_filtered_by_use_with_plain_link
 #[sqlx::test]
 async fn pages_keep_answering_while_other_servers_of_the_process_start(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let starting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    /// Stops the other thread when the test ends, failed or not.
+    struct Stop(Arc<AtomicBool>);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            self.0.store(false, Ordering::Relaxed);
+        }
+    }
+    let starting = Arc::new(AtomicBool::new(true));
+    let _stop = Stop(starting.clone());
     let others = std::thread::spawn({
         let starting = starting.clone();
         move || {
@@ -180,20 +195,18 @@ async fn pages_keep_answering_while_other_servers_of_the_process_start(pool: PgP
                 .build()
                 .unwrap();
             let _inside = runtime.enter();
-            let mut started = 0;
-            while starting.load(std::sync::atomic::Ordering::Relaxed) {
+            let mut asked = 0;
+            while starting.load(Ordering::Relaxed) {
                 assert!(!paddock::site::page_routes().is_empty());
-                started += 1;
+                asked += 1;
+                std::thread::sleep(Duration::from_millis(1));
             }
-            started
+            asked
         }
     });
     for attempt in 0..20 {
-        let answer = tokio::time::timeout(
-            std::time::Duration::from_secs(10),
-            page(&app, "/motos?usage=sport"),
-        )
-        .await;
+        let answer =
+            tokio::time::timeout(Duration::from_secs(10), page(&app, "/motos?usage=sport")).await;
         let (status, html) =
             answer.unwrap_or_else(|_| panic!("/motos, attempt {attempt}: no answer in 10 s"));
         assert_eq!(status, 200);
@@ -202,8 +215,11 @@ async fn pages_keep_answering_while_other_servers_of_the_process_start(pool: PgP
             "attempt {attempt}: the range is missing"
         );
     }
-    starting.store(false, std::sync::atomic::Ordering::Relaxed);
-    assert!(others.join().unwrap() > 0, "route listings ran alongside");
+    starting.store(false, Ordering::Relaxed);
+    assert!(
+        others.join().unwrap() > 0,
+        "the other thread asked for the routes alongside"
+    );
 }
 
 #[sqlx::test]

@@ -12,8 +12,9 @@ import { ADMIN, CUSTOMER, gotoHydrated, hydrated, hydratesOnInteraction, login, 
 const PUBLIC_FIRST_LOAD_BUDGET = 250_000;
 // A public page once hydrated (the visitor interacted; a member's every first page): the
 // main wasm is 292 KB, mostly the framework's own code (docs/benchmarks.md says what was
-// tried). Checked against today's figure (305 KB) so that any growth fails.
-const HYDRATED_PUBLIC_PAGE_BUDGET = 310_000;
+// tried). Checked against today's figure (305 KB) plus 1 KB for the few hundred bytes
+// brotli figures move between builds, so that any real growth fails.
+const HYDRATED_PUBLIC_PAGE_BUDGET = 306_000;
 // Issue 14's budget. Met at 595 KB, lost with the advisor desk of issue 15 (656 KB), met
 // again at 590 KB: JSON read as text only, the server's frames streamed, and no
 // asynchronous hydration code (vendor/README.md; docs/benchmarks.md has each step).
