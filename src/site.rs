@@ -20,7 +20,7 @@ use crate::{
     server::{
         client_errors,
         context::{connection_refused, connection_user, shutting_down},
-        guard, observability, security, seo, AppState,
+        guard, observability, request_owner, security, seo, AppState,
     },
     support::{
         alerts::SupportAlerts,
@@ -176,8 +176,8 @@ fn router(state: AppState, features: Arc<Features>) -> Router {
 /// The layers every route of the site goes through, outermost last: request id, logs,
 /// Sentry's hub and request data, slow requests, metrics, security headers, a panic
 /// turned into a 500 answer, compression, body limit, cross-site and control-character
-/// checks, the session and the page guard. Public so that tests can put a route of
-/// their own under exactly these layers.
+/// checks, the session, the page guard and the request's own reactive owner. Public so
+/// that tests can put a route of their own under exactly these layers.
 pub fn with_site_layers(routes: Router<AppState>, state: &AppState) -> Router {
     // A browser-session cookie (no Max-Age): the session's row alone says when it is
     // over, see `auth::sessions`.
@@ -199,6 +199,7 @@ pub fn with_site_layers(routes: Router<AppState>, state: &AppState) -> Router {
 
     let slow_request = Duration::from_millis(state.settings.slow_request_ms);
     routes
+        .layer(middleware::from_fn(request_owner::under_own_owner))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::page_guard,

@@ -630,6 +630,49 @@ async fn every_response_carries_the_security_headers(pool: PgPool) {
     );
 }
 
+/// A page's render could leave its reactive owner current on a worker thread; Leptos'
+/// handlers for files and server functions then looked their contexts up through it, so a
+/// file took the page's headers (the page went out without its policy) and a server
+/// function answered with the page's nonce. The in-process server runs on this test's
+/// thread: a page's owner left current here is what the next requests meet.
+#[sqlx::test]
+async fn no_request_reaches_what_a_page_left_on_its_thread(pool: PgPool) {
+    use leptos::prelude::{provide_context, Owner};
+    let app = TestApp::spawn(pool).await;
+    let client = app.client();
+    let page_policy = "default-src 'self'; script-src 'nonce-of-another-page'";
+    let left_behind = Owner::new_root(None);
+    let page_response = leptos_axum::ResponseOptions::default();
+    left_behind.with(|| {
+        provide_context(page_response.clone());
+        provide_context(leptos::nonce::Nonce::new());
+    });
+    page_response.insert_header(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(page_policy),
+    );
+    left_behind.set();
+
+    let file = app.get(&client, "/favicon.svg").await;
+    assert_eq!(file.status(), 200);
+    let server_function = app.call(&client, "catalogue/models", &[]).await;
+    assert_eq!(server_function.status(), 200);
+    for (what, response) in [("a file", file), ("a server function", server_function)] {
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(csp.starts_with("default-src 'none'"), "{what}: {csp}");
+    }
+    // The other page's headers are where its render left them.
+    assert!(page_response
+        .0
+        .read()
+        .unwrap()
+        .headers
+        .contains_key(axum::http::header::CONTENT_SECURITY_POLICY));
+    left_behind.unset();
+}
+
 #[sqlx::test]
 async fn over_tls_cookies_are_secure_and_hsts_is_sent(pool: PgPool) {
     let app = TestApp::spawn_with(pool, |s| {

@@ -10,6 +10,7 @@ pub mod db;
 pub mod guard;
 pub mod limits;
 pub mod observability;
+pub mod request_owner;
 pub mod security;
 pub mod seo;
 pub mod state;

@@ -129,8 +129,8 @@ pub async fn security_headers(
     );
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         // Every page sets its own policy with its scripts' nonce (`apply_page_csp`): a page
-        // without one is a defect (seen in repeated end-to-end runs: a member's page opened
-        // right after login, its styles and scripts then blocked), worth a trace.
+        // without one is a defect worth a trace (once a file request took a page's headers:
+        // see `server::request_owner`).
         let is_page = headers
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
