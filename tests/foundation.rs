@@ -630,8 +630,8 @@ async fn every_response_carries_the_security_headers(pool: PgPool) {
     );
 }
 
-/// A page's render could leave its reactive owner current on a worker thread; Leptos'
-/// handlers for files and server functions then looked their contexts up through it, so a
+/// A page's reactive owner could be current on the thread handling another request;
+/// Leptos' handlers for files and server functions looked their contexts up through it, so a
 /// file took the page's headers (the page went out without its policy) and a server
 /// function answered with the page's nonce. The in-process server runs on this test's
 /// thread: a page's owner left current here is what the next requests meet.

@@ -2,11 +2,11 @@
 //!
 //! Leptos' handlers for server functions and for the site's files start from
 //! `Owner::new()`, a child of whatever owner the worker thread holds as current, and look
-//! their contexts up through it. A page's render could leave its owner current on a
-//! thread (seen in repeated end-to-end runs): a file request served next on that thread
-//! then found the page's `ResponseOptions` and took its headers (`mem::take` in
+//! their contexts up through it. A page's owner could be the current one of the thread
+//! that handled another request (seen in repeated end-to-end runs, 2 or 3 in 60): a file
+//! request then found the page's `ResponseOptions` and took its headers (`mem::take` in
 //! `leptos_axum`), so the page went out without its content security policy and the
-//! file with the page's; a server function found the page's nonce. Here each request's
+//! file with the page's; server functions found the page's nonce. Here each request's
 //! handler is polled with a fresh, empty root owner as the current one, so nothing of
 //! another request is in reach.
 
