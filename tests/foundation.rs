@@ -638,7 +638,11 @@ async fn every_response_carries_the_security_headers(pool: PgPool) {
 #[sqlx::test]
 async fn no_request_reaches_what_a_page_left_on_its_thread(pool: PgPool) {
     use leptos::prelude::{provide_context, Owner};
-    let app = TestApp::spawn(pool).await;
+    // A file of the site's own, so that the test needs no release build.
+    let site_root = std::env::temp_dir().join(format!("paddock-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&site_root).unwrap();
+    std::fs::write(site_root.join("probe.txt"), "a file of the site").unwrap();
+    let app = TestApp::spawn_with_site_root(pool, site_root.to_str().unwrap()).await;
     let client = app.client();
     let page_policy = "default-src 'self'; script-src 'nonce-of-another-page'";
     let left_behind = Owner::new_root(None);
@@ -653,7 +657,7 @@ async fn no_request_reaches_what_a_page_left_on_its_thread(pool: PgPool) {
     );
     left_behind.set();
 
-    let file = app.get(&client, "/favicon.svg").await;
+    let file = app.get(&client, "/probe.txt").await;
     assert_eq!(file.status(), 200);
     let server_function = app.call(&client, "catalogue/models", &[]).await;
     assert_eq!(server_function.status(), 200);
@@ -671,6 +675,7 @@ async fn no_request_reaches_what_a_page_left_on_its_thread(pool: PgPool) {
         .headers
         .contains_key(axum::http::header::CONTENT_SECURITY_POLICY));
     left_behind.unset();
+    std::fs::remove_dir_all(&site_root).unwrap();
 }
 
 #[sqlx::test]

@@ -65,7 +65,22 @@ impl TestApp {
         Self::start(pool, tweak, clock).await
     }
 
+    /// Starts the server with the site's files read from `site_root` (tests that need a
+    /// file without the release build).
+    pub async fn spawn_with_site_root(pool: PgPool, site_root: &str) -> Self {
+        Self::start_in(pool, |_| {}, Clock::system(), site_root).await
+    }
+
     async fn start(pool: PgPool, tweak: impl FnOnce(&mut Settings), clock: Clock) -> Self {
+        Self::start_in(pool, tweak, clock, "target/site").await
+    }
+
+    async fn start_in(
+        pool: PgPool,
+        tweak: impl FnOnce(&mut Settings),
+        clock: Clock,
+        site_root: &str,
+    ) -> Self {
         db::seed(&pool).await.expect("seed.sql loads");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
@@ -78,7 +93,7 @@ impl TestApp {
         tweak(&mut settings);
         let options = LeptosOptions::builder()
             .output_name("paddock")
-            .site_root("target/site")
+            .site_root(site_root)
             .env(Env::PROD)
             .build();
         let state = AppState::new(pool.clone(), settings, options).with_clock(clock);
